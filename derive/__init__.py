@@ -1,0 +1,14 @@
+"""derive: machine-checked derivations rendered to LaTeX and PDF.
+
+A problem file builds one ``Derivation`` with this API and binds it to ``DERIVATION``.
+"""
+from sympy import Identity, Rational, sqrt, symbols, Symbol  # noqa: F401  (re-exported for problem files)
+
+from .derivation import Derivation
+from .errors import DeriveError, ProblemError, ShapeMismatch, Unsupported
+from .mathobjects import E, Var, diag, diag_sqrt, hadamard, sqnorm
+from .randomness import Bernoulli, Normal, ZeroMean
+
+__all__ = ["Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
+           "E", "Var", "diag", "diag_sqrt", "hadamard", "sqnorm",
+           "Bernoulli", "Normal", "ZeroMean", "Identity", "Rational", "sqrt", "symbols", "Symbol"]

@@ -1,0 +1,170 @@
+"""The model: a derivation's declarations, its chain of steps, its result."""
+import copy
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .domains import domain
+from .errors import ProblemError
+from .rules import RULES, unknown_rule_message
+from .shapes import check_shapes
+
+
+def _caller_line():
+    """Line of the problem file that made the current call (first frame outside derive)."""
+    frame = sys._getframe(1)
+    pkg = __name__.rsplit(".", 1)[0]
+    while frame and frame.f_globals.get("__name__", "").startswith(pkg + "."):
+        frame = frame.f_back
+    return (frame.f_code.co_filename, frame.f_lineno) if frame else (None, None)
+
+
+@dataclass
+class Step:
+    expr: object
+    relation: str
+    rule: str
+    why: str
+    options: dict = field(default_factory=dict)
+    lineno: int | None = None
+    index: int = 0
+
+    @property
+    def is_matrix(self):
+        return getattr(self.expr, "is_Matrix", False)
+
+
+@dataclass
+class Declared:
+    """A declared quantity: symbol, its domain (or shape), and what it means."""
+    obj: object
+    kind: str  # dimension | scalar | matrix | random | definition
+    domain: object = None
+    meaning: str = ""
+    law: object = None
+    definition: object = None
+
+
+class Derivation:
+    """One derivation: declarations, the chain, the result. Built by a problem file."""
+
+    def __init__(self, name, title, source, statement, lhs=None):
+        self.name, self.title, self.source, self.statement = name, title, source, statement
+        self.lhs = lhs  # how the quantity is called on paper, e.g. r"\mathcal{L}(w)"
+        self.declared = []
+        self.steps = []
+        self.result_expr = None
+        self.sizes = None  # None: the engine picks sizes from the dimensions
+        self.notes = []  # (kind, text) such as ("erratum", ...)
+        self.crosschecks = []  # independent checks of the result
+        self.filename = None
+        self.assumptions = []  # extra prose givens
+
+    # -- declarations -------------------------------------------------------------
+    def dims(self, names):
+        out = [sp.Symbol(n, integer=True, positive=True) for n in names.split()]
+        for s in out:
+            self.declared.append(Declared(s, "dimension", domain("dimension")))
+        return out if len(out) > 1 else out[0]
+
+    def scalars(self, names, domain_name="real", meaning=""):
+        dom = domain(domain_name)
+        out = [sp.Symbol(n, **dict(dom.assumptions)) for n in names.split()]
+        for s in out:
+            self.declared.append(Declared(s, "scalar", dom, meaning))
+        return out if len(out) > 1 else out[0]
+
+    def matrix(self, name, rows, cols, meaning=""):
+        m = sp.MatrixSymbol(name, rows, cols)
+        self.declared.append(Declared(m, "matrix", meaning=meaning))
+        return m
+
+    def vector(self, name, rows, meaning=""):
+        return self.matrix(name, rows, 1, meaning)
+
+    def random(self, name, rows, cols, law, meaning=""):
+        """A random matrix with i.i.d. entries from ``law``, independent of all else."""
+        m = sp.MatrixSymbol(name, rows, cols)
+        self.declared.append(Declared(m, "random", meaning=meaning, law=law))
+        return m
+
+    def define(self, name, expr, meaning=""):
+        """A named matrix given by a formula (printed by name, expanded when checked)."""
+        check_shapes(expr)
+        m = sp.MatrixSymbol(name, *expr.shape)
+        self.declared.append(Declared(m, "definition", meaning=meaning, definition=expr))
+        return m
+
+    def assume(self, text):
+        self.assumptions.append(text)
+
+    def erratum(self, text):
+        self.notes.append(("erratum", text))
+
+    def note(self, text):
+        self.notes.append(("note", text))
+
+    def check_sizes(self, *sizes):
+        """Override the engine's choice of concrete sizes: dicts {dim: int}."""
+        self.sizes = [dict(s) for s in sizes]
+
+    # -- the chain ----------------------------------------------------------------
+    def definition(self, expr, why="the objective as defined"):
+        if self.steps:
+            raise ProblemError("definition(...) must come first, once")
+        return self._add(expr, "definition", "definition", why, {})
+
+    def eq(self, expr, rule, why="", **options):
+        """The next step equals the previous one."""
+        return self.step(expr, "=", rule, why, **options)
+
+    def step(self, expr, relation, rule, why="", **options):
+        if not self.steps:
+            raise ProblemError("the chain must start with definition(...)")
+        from .checkers import CHECKERS, unknown_relation_message
+        if relation not in CHECKERS:
+            raise ProblemError(unknown_relation_message(relation))
+        if rule not in RULES:
+            raise ProblemError(unknown_rule_message(rule))
+        if relation not in RULES[rule].relations:
+            raise ProblemError(f"rule {rule!r} justifies {', '.join(RULES[rule].relations)} steps, "
+                               f"not {relation!r}")
+        return self._add(expr, relation, rule, why, options)
+
+    def _add(self, expr, relation, rule, why, options):
+        expr = sp.sympify(expr)
+        check_shapes(expr)
+        _, line = _caller_line()
+        self.steps.append(Step(expr, relation, rule, why, options, line, len(self.steps)))
+        return expr
+
+    def result(self, expr):
+        self.result_expr = sp.sympify(expr)
+
+    def crosscheck(self, name, func):
+        """An independent check of the result not using the chain: func() -> Verdict-like."""
+        self.crosschecks.append((name, func))
+
+    # -- queries ------------------------------------------------------------------
+    def of_kind(self, kind):
+        return [d for d in self.declared if d.kind == kind]
+
+    @property
+    def dimensions(self):
+        return [d.obj for d in self.of_kind("dimension")]
+
+    @property
+    def definitions(self):
+        return {d.obj: d.definition for d in self.of_kind("definition")}
+
+    def with_step(self, index, expr):
+        """A copy with step ``index`` replaced by ``expr`` (for wrong variants in tests)."""
+        other = copy.copy(self)
+        other.steps = list(self.steps)
+        other.steps[index] = dataclasses.replace(self.steps[index], expr=sp.sympify(expr))
+        if index == len(self.steps) - 1 and self.result_expr == self.steps[index].expr:
+            other.result_expr = other.steps[index].expr
+        check_shapes(other.steps[index].expr)
+        return other

@@ -1,0 +1,190 @@
+"""Grounding: a step's own sympy object made concrete at one size.
+
+Every matrix symbol becomes an explicit matrix of scalar symbols, every dimension an
+integer; expectations are computed from the declared laws.  Nothing is asserted by the
+author here: the instance is derived mechanically from the printed object.
+"""
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from .errors import ShapeMismatch, Unsupported
+from .mathobjects import Diag, DiagPow, Expectation, MatExpectation, SqNorm, Variance
+from .randomness import expect
+
+
+def _entry_name(base, i, j, rows, cols):
+    if cols == 1:
+        return f"{base}_{i + 1}"
+    if rows == 1:
+        return f"{base}_{j + 1}"
+    sep = "," if max(rows, cols) > 9 else ""
+    return f"{base}_{i + 1}{sep}{j + 1}"
+
+
+class Grounder:
+    """Grounds expressions of one derivation at one size {dimension: int}."""
+
+    def __init__(self, derivation, size):
+        self.derivation = derivation
+        self.size = {k: sp.Integer(v) for k, v in size.items()}
+        self.definitions = derivation.definitions
+        self.laws_of = {}  # random matrix symbol -> {entry symbol: law}
+        self.entries = {}  # matrix symbol -> explicit matrix
+        self.random = {d.obj: d.law for d in derivation.of_kind("random")}
+
+    def dim(self, value):
+        v = sp.sympify(value).xreplace(self.size)
+        if not v.is_Integer:
+            raise Unsupported(f"dimension {value} is not a concrete integer at size {self.size}")
+        if v < 0:
+            raise ShapeMismatch(f"dimension {value} is negative at size {self.size}")
+        return int(v)
+
+    def matrix_of(self, m):
+        if m not in self.entries:
+            rows, cols = self.dim(m.shape[0]), self.dim(m.shape[1])
+            syms = [[sp.Symbol(_entry_name(m.name, i, j, rows, cols), real=True) for j in range(cols)]
+                    for i in range(rows)]
+            self.entries[m] = sp.ImmutableMatrix(rows, cols, lambda i, j: syms[i][j])
+            if m in self.random:
+                self.laws_of[m] = {s: self.random[m] for row in syms for s in row}
+        return self.entries[m]
+
+    def laws(self, over):
+        laws = {}
+        for m in over:
+            if m not in self.random:
+                raise Unsupported(f"{m} is not declared random")
+            self.matrix_of(m)
+            laws.update(self.laws_of[m])
+        return laws
+
+    # -- the walk -----------------------------------------------------------------
+    def ground(self, e):
+        """An explicit ImmutableMatrix for matrix expressions, a scalar Expr otherwise."""
+        if e in self.definitions:
+            return self.ground(self.definitions[e])
+        method = getattr(self, "_ground_" + type(e).__name__, None)
+        if method is None:
+            for cls in type(e).__mro__[1:]:
+                method = getattr(self, "_ground_" + cls.__name__, None)
+                if method:
+                    break
+        if method is not None:
+            return method(e)
+        if getattr(e, "is_Matrix", False) and not isinstance(e, sp.MatrixBase):
+            raise Unsupported(f"the engine cannot ground {type(e).__name__} yet")
+        return self._ground_generic(e)
+
+    def scalar(self, e):
+        g = self.ground(e)
+        if isinstance(g, sp.MatrixBase):
+            if g.shape != (1, 1):
+                raise ShapeMismatch(f"{e} is a {g.shape[0]}×{g.shape[1]} matrix where a scalar is needed")
+            return g[0, 0]
+        return g
+
+    def _ground_generic(self, e):
+        if isinstance(e, sp.MatrixBase):
+            return e.applyfunc(self.scalar)
+        if e.is_Atom:
+            return e.xreplace(self.size)
+        args = [self.scalar(a) if not isinstance(a, (sp.Tuple,)) else a.xreplace(self.size) for a in e.args]
+        out = e.func(*args)
+        return out.doit() if out.has(sp.Sum, sp.Product) else out
+
+    def _ground_MatrixSymbol(self, e):
+        return self.matrix_of(e)
+
+    def _ground_Identity(self, e):
+        return sp.ImmutableMatrix(sp.eye(self.dim(e.rows)))
+
+    def _ground_ZeroMatrix(self, e):
+        return sp.ImmutableMatrix(sp.zeros(self.dim(e.rows), self.dim(e.cols)))
+
+    def _ground_OneMatrix(self, e):
+        return sp.ImmutableMatrix(sp.ones(self.dim(e.rows), self.dim(e.cols)))
+
+    def _ground_Transpose(self, e):
+        return self.ground(e.arg).T
+
+    def _ground_MatAdd(self, e):
+        parts = [self.ground(a) for a in e.args]
+        for p in parts[1:]:
+            if p.shape != parts[0].shape:
+                raise ShapeMismatch(f"cannot add shapes {parts[0].shape} and {p.shape} in {e}")
+        return sp.ImmutableMatrix(sum(parts[1:], parts[0]))
+
+    def _ground_MatMul(self, e):
+        coeff, mats = sp.S.One, None
+        for a in e.args:
+            g = self.ground(a)
+            if not isinstance(g, sp.MatrixBase):
+                coeff *= g
+                continue
+            if mats is not None and mats.shape[1] != g.shape[0]:
+                raise ShapeMismatch(f"cannot multiply {mats.shape[0]}×{mats.shape[1]} by "
+                                    f"{g.shape[0]}×{g.shape[1]} in {e}")
+            mats = g if mats is None else mats * g
+        return sp.ImmutableMatrix(coeff * mats)
+
+    def _ground_HadamardProduct(self, e):
+        parts = [self.ground(a) for a in e.args]
+        out = parts[0]
+        for p in parts[1:]:
+            if p.shape != out.shape:
+                raise ShapeMismatch(f"entrywise product of shapes {out.shape} and {p.shape} in {e}")
+            out = out.multiply_elementwise(p)
+        return sp.ImmutableMatrix(out)
+
+    def _ground_MatPow(self, e):
+        base, exp = self.ground(e.base), self.scalar(e.exp)
+        if exp.is_Integer:
+            return sp.ImmutableMatrix(base ** int(exp))
+        raise Unsupported(f"matrix power {exp} of a general matrix")
+
+    def _ground_Inverse(self, e):
+        return sp.ImmutableMatrix(self.ground(e.arg).inv())
+
+    def _ground_Trace(self, e):
+        return self.ground(e.arg).trace()
+
+    def _ground_MatrixElement(self, e):
+        return self.ground(e.parent)[self.dim(e.i), self.dim(e.j)]
+
+    def _ground_SqNorm(self, e):
+        v = self.ground(e.arg)
+        return sp.ImmutableMatrix([[sum(x ** 2 for x in v)]])
+
+    def _ground_Diag(self, e):
+        a = self.ground(e.arg)
+        return sp.ImmutableMatrix(sp.diag(*[a[i, i] for i in range(a.rows)]))
+
+    def _ground_DiagPow(self, e):
+        d, exp = self.ground(e.base), self.scalar(e.exp)
+        if not d.is_diagonal():
+            raise Unsupported("a fractional power of a non-diagonal matrix")
+        return sp.ImmutableMatrix(sp.diag(*[d[i, i] ** exp for i in range(d.rows)]))
+
+    def _ground_MatExpectation(self, e):
+        laws = self.laws(e.over)
+        return self.ground(e.inner).applyfunc(lambda x: expect(x, laws))
+
+    def _ground_Expectation(self, e):
+        return expect(self.scalar(e.inner), self.laws(e.over))
+
+    def _ground_Variance(self, e):
+        laws = self.laws(e.over)
+        g = self.scalar(e.inner)
+        return expect(g ** 2, laws) - expect(g, laws) ** 2
+
+
+def needs_sizes(expr, derivation):
+    """Whether the expression only makes sense at concrete sizes (matrices, symbolic sums)."""
+    dims = set(derivation.dimensions)
+    if any(getattr(a, "is_Matrix", False) for a in sp.preorder_traversal(expr)):
+        return True
+    return bool(expr.free_symbols & dims) and expr.has(sp.Sum, sp.Product, sp.Indexed)
+
+
+ABSTRACT = (SqNorm, Diag, DiagPow, MatExpectation, Expectation, Variance, MatrixElement)

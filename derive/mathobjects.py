@@ -1,0 +1,165 @@
+"""Display-and-check objects that sympy lacks: norms, expectations, diag(.), Hadamard.
+
+Each object is a real sympy node: the printer shows it (printing.py) and the grounder
+evaluates it (grounding.py), so what is printed is what is checked.
+"""
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+
+def _is_matrix(expr):
+    return getattr(expr, "is_Matrix", False)
+
+
+class SqNorm(MatrixExpr):
+    """Squared Euclidean norm of a column vector, as a 1x1 matrix: ||v||_2^2."""
+
+    def __new__(cls, v):
+        v = sp.sympify(v)
+        if not _is_matrix(v) or v.shape[1] != 1:
+            from .errors import ShapeMismatch
+            raise ShapeMismatch(f"||.||^2 needs a column vector, got shape {getattr(v, 'shape', '()')}")
+        return super().__new__(cls, v)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return (sp.S.One, sp.S.One)
+
+    def _eval_transpose(self):
+        return self
+
+
+class Diag(MatrixExpr):
+    """diag(A): the square matrix A with its off-diagonal entries set to zero."""
+
+    def __new__(cls, A):
+        A = sp.sympify(A)
+        if not _is_matrix(A) or A.shape[0] != A.shape[1]:
+            from .errors import ShapeMismatch
+            raise ShapeMismatch(f"diag(.) needs a square matrix, got shape {getattr(A, 'shape', '()')}")
+        return super().__new__(cls, A)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    def _eval_transpose(self):
+        return self
+
+
+class DiagPow(MatrixExpr):
+    """D^e for a diagonal matrix D, entrywise on the diagonal (e.g. diag(X^T X)^{1/2})."""
+
+    def __new__(cls, D, exponent):
+        return super().__new__(cls, sp.sympify(D), sp.sympify(exponent))
+
+    @property
+    def base(self):
+        return self.args[0]
+
+    @property
+    def exp(self):
+        return self.args[1]
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    def _eval_transpose(self):
+        return self
+
+
+class MatExpectation(MatrixExpr):
+    """E_R[M] for a matrix-valued M: the matrix of entrywise expectations."""
+
+    def __new__(cls, inner, over):
+        return super().__new__(cls, sp.sympify(inner), sp.Tuple(*over))
+
+    @property
+    def inner(self):
+        return self.args[0]
+
+    @property
+    def over(self):
+        return tuple(self.args[1])
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    def _eval_transpose(self):
+        return MatExpectation(self.inner.T, self.over)
+
+
+class Expectation(sp.Expr):
+    """E_R[s] for a scalar s."""
+
+    def __new__(cls, inner, over):
+        return super().__new__(cls, sp.sympify(inner), sp.Tuple(*over))
+
+    inner = MatExpectation.inner
+    over = MatExpectation.over
+
+
+class Variance(sp.Expr):
+    """Var_R[s] for a scalar s."""
+
+    def __new__(cls, inner, over):
+        return super().__new__(cls, sp.sympify(inner), sp.Tuple(*over))
+
+    inner = MatExpectation.inner
+    over = MatExpectation.over
+
+
+def _as_tuple(over):
+    return tuple(over) if isinstance(over, (tuple, list)) else (over,)
+
+
+def E(over, inner):
+    """Expectation of ``inner`` over the random quantities ``over``."""
+    inner = sp.sympify(inner)
+    over = _as_tuple(over)
+    if _is_matrix(inner):
+        return MatExpectation(inner, over)
+    return Expectation(inner, over)
+
+
+def Var(over, inner):
+    """Variance of the scalar ``inner`` over the random quantities ``over``."""
+    return Variance(inner, _as_tuple(over))
+
+
+def hadamard(A, B):
+    """Entrywise product A ∘ B (shapes checked)."""
+    if A.shape != B.shape:
+        from .errors import ShapeMismatch
+        raise ShapeMismatch(f"A ∘ B needs equal shapes, got {A.shape} and {B.shape}")
+    return sp.HadamardProduct(A, B)
+
+
+def sqnorm(v):
+    """||v||_2^2 of a column vector."""
+    return SqNorm(v)
+
+
+def diag(A):
+    """diag(A) of a square matrix."""
+    return Diag(A)
+
+
+def diag_sqrt(D):
+    """D^{1/2} of a diagonal matrix (e.g. Γ = diag(XᵀX)^{1/2})."""
+    return DiagPow(D, sp.Rational(1, 2))
+
+
+def scalar(expr):
+    """The scalar value of a 1x1 matrix expression, for mixing with plain scalars."""
+    return sp.Trace(expr) if _is_matrix(expr) else expr

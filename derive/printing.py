@@ -1,0 +1,119 @@
+"""LaTeX for derive's objects: sympy's printer, fixed where it misleads a reader.
+
+Fixes: brackets around Hadamard products and sums inside products ((R∘X)w, not R∘Xw),
+(A∘B)^T for Aᵀ∘Bᵀ, norms as ‖·‖, 𝔼 with its subscript, diag(·), ^\\top for transposes.
+"""
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
+
+
+class DerivePrinter(LatexPrinter):
+    printmethod = "_derive_latex"
+
+    def __init__(self, settings=None):
+        super().__init__({"mat_symbol_style": "plain", "mul_symbol": None, **(settings or {})})
+
+    # -- helpers ------------------------------------------------------------------
+    def _bracket(self, e):
+        return r"\left(" + self._print(e) + r"\right)"
+
+    def _matrix_factor(self, e):
+        if isinstance(e, sp.HadamardProduct) and all(isinstance(a, sp.Transpose) for a in e.args):
+            return self._print(e)
+        if isinstance(e, (sp.MatAdd, sp.HadamardProduct)) or (
+                isinstance(e, sp.MatMul) and e.args and not getattr(e.args[0], "is_Matrix", True)):
+            return self._bracket(e)
+        return self._print(e)
+
+    def _scalar_factor(self, c):
+        if c.is_Add:
+            return self._bracket(c)
+        return self._print(c)
+
+    # -- matrices -----------------------------------------------------------------
+    def _print_Transpose(self, e):
+        arg = e.arg
+        if isinstance(arg, sp.MatrixSymbol) or type(arg).__name__ in ("SqNorm", "Diag", "MatExpectation"):
+            return self._print(arg) + r"^{\top}"
+        return self._bracket(arg) + r"^{\top}"
+
+    def _print_MatMul(self, e):
+        coeff, mats = e.as_coeff_matrices()
+        out = [self._matrix_factor(m) for m in mats]
+        if coeff == 1:
+            return " ".join(out)
+        if coeff == -1:
+            return "- " + " ".join(out)
+        if coeff.could_extract_minus_sign():
+            return "- " + self._scalar_factor(-coeff) + " " + " ".join(out)
+        return self._scalar_factor(coeff) + " " + " ".join(out)
+
+    def _print_MatAdd(self, e):
+        terms = sorted(e.args, key=_term_order)
+        out = self._print(terms[0])
+        for t in terms[1:]:
+            s = self._print(t)
+            out += " " + s if s.startswith("-") else " + " + s
+        return out
+
+    def _print_HadamardProduct(self, e):
+        args = e.args
+        if all(isinstance(a, sp.Transpose) for a in args):
+            return r"\left(" + r" \circ ".join(self._matrix_factor(a.arg) for a in args) + r"\right)^{\top}"
+        return r" \circ ".join(self._matrix_factor(a) for a in args)
+
+    def _print_Inverse(self, e):
+        base = self._print(e.arg) if isinstance(e.arg, sp.MatrixSymbol) else self._bracket(e.arg)
+        return base + "^{-1}"
+
+    def _print_MatPow(self, e):
+        base = self._print(e.base) if isinstance(e.base, sp.MatrixSymbol) else self._bracket(e.base)
+        return base + "^{" + self._print(e.exp) + "}"
+
+    def _print_Identity(self, e):
+        return r"I_{" + self._print(e.rows) + "}"
+
+    def _print_SqNorm(self, e):
+        return r"\left\| " + self._print(e.arg) + r" \right\|_2^2"
+
+    def _print_Diag(self, e):
+        return r"\operatorname{diag}\left(" + self._print(e.arg) + r"\right)"
+
+    def _print_DiagPow(self, e):
+        exp = f"{e.exp.p}/{e.exp.q}" if e.exp.is_Rational and not e.exp.is_Integer else self._print(e.exp)
+        return self._print(e.base) + "^{" + exp + "}"
+
+    def _expectation(self, e, op):
+        sub = ", ".join(self._print(o) for o in e.over)
+        return op + "_{" + sub + r"}\left[ " + self._print(e.inner) + r" \right]"
+
+    def _print_MatExpectation(self, e):
+        return self._expectation(e, r"\mathbb{E}")
+
+    def _print_Expectation(self, e):
+        return self._expectation(e, r"\mathbb{E}")
+
+    def _print_Variance(self, e):
+        return self._expectation(e, r"\operatorname{Var}")
+
+    def _print_Rational(self, e):
+        if e.q != 1 and abs(e.p) < 100 and e.q < 100:
+            sign = "- " if e.p < 0 else ""
+            return sign + r"\tfrac{" + str(abs(e.p)) + "}{" + str(e.q) + "}"
+        return super()._print_Rational(e)
+
+
+def _term_order(term):
+    # sympy sorts sums canonically (-pXw + y); a reader expects y - pXw: terms with a
+    # positive sign first, then those with a unit coefficient.  Display order only.
+    coeff = term.as_coeff_mmul()[0] if isinstance(term, sp.MatMul) else sp.S.One
+    return (bool(coeff.could_extract_minus_sign()), coeff not in (1, -1))
+
+
+def latex(expr, **settings):
+    """LaTeX for one expression, with derive's fixes."""
+    return DerivePrinter(settings).doprint(expr)
+
+
+_ = PRECEDENCE  # precedence table kept importable for printer extensions

@@ -1,0 +1,108 @@
+"""From a checked derivation to LaTeX: plain data in, templates out.
+
+Templates receive strings with the mathematics already printed (printing.py) and the prose
+already escaped (prose.py): no maths in templates.
+"""
+from pathlib import Path
+
+import jinja2
+
+from .printing import latex
+from .prose import escape
+from .rules import RULES
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+RELATION_TEX = {"definition": "=", "=": "=", "<=": r"\le", ">=": r"\ge", "derivative": "=",
+                "limit": "=", "substitute": "=", "evaluate": "=", "solve": r"\Rightarrow",
+                "property": r"\Rightarrow"}
+
+
+def environment():
+    """The one Jinja environment: LaTeX-safe delimiters, undefined variables fail."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        block_start_string=r"\BLOCK{", block_end_string="}",
+        variable_start_string=r"\VAR{", variable_end_string="}",
+        comment_start_string=r"\#{", comment_end_string="}",
+        line_statement_prefix="%%", line_comment_prefix="%#",
+        trim_blocks=True, lstrip_blocks=True, autoescape=False,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+    )
+
+
+def _given(decl):
+    o = decl.obj
+    if decl.kind == "dimension":
+        return None
+    if decl.kind == "scalar":
+        math = f"{latex(o)} {decl.domain.latex}"
+    elif decl.kind == "matrix":
+        math = f"{latex(o)} \\in \\mathbb{{R}}^{{{_shape(o)}}}"
+    elif decl.kind == "random":
+        law = decl.law.latex(latex)
+        math = f"{latex(o)} \\in \\mathbb{{R}}^{{{_shape(o)}}},\\ {latex(o)}_{{ij}} \\overset{{\\text{{i.i.d.}}}}{{\\sim}} {law}"
+    else:
+        math = f"{latex(o)} = {latex(decl.definition)}"
+    return {"math": math, "meaning": escape(decl.meaning)}
+
+
+def _shape(m):
+    rows, cols = m.shape
+    return latex(rows) if cols == 1 else f"{latex(rows)} \\times {latex(cols)}"
+
+
+def _dims(derivation):
+    dims = derivation.dimensions
+    return ", ".join(latex(d) for d in dims) if dims else ""
+
+
+def _step(step, verdict):
+    rule = RULES[step.rule]
+    return {
+        "index": step.index,
+        "math": latex(step.expr),
+        "relation": RELATION_TEX.get(step.relation, "="),
+        "rule": escape(rule.name),
+        "why": escape(step.why or rule.text),
+        "verdict": _verdict(verdict) if verdict else None,
+    }
+
+
+def _verdict(v):
+    cx = v.counterexample
+    return {
+        "ok": v.ok,
+        "label": escape(v.label.value),
+        "evidence": escape(v.evidence()),
+        "method": escape(v.method),
+        "seconds": f"{v.seconds:.2f}",
+        "detail": escape(v.detail),
+        "counterexample": escape(cx.describe()) if cx else "",
+    }
+
+
+def context(derivation, report):
+    """Plain data for the templates."""
+    verdicts = {v.index: v for v in report.verdicts}
+    steps = [_step(s, verdicts.get(s.index)) for s in derivation.steps]
+    return {
+        "name": derivation.name,
+        "title": escape(derivation.title),
+        "source": escape(derivation.source),
+        "statement": escape(derivation.statement),
+        "dims": _dims(derivation),
+        "givens": [g for g in map(_given, derivation.declared) if g],
+        "assumptions": [escape(a) for a in derivation.assumptions],
+        "lhs": derivation.lhs or "",
+        "steps": steps,
+        "result": latex(derivation.result_expr) if derivation.result_expr is not None else "",
+        "notes": [{"kind": k, "text": escape(t)} for k, t in derivation.notes],
+        "findings": [escape(f) for f in report.findings],
+        "crosschecks": [dict(_verdict(v), name=escape(v.detail)) for v in report.extras],
+        "ok": report.ok,
+        "seconds": f"{report.seconds:.2f}",
+    }
+
+
+def render_tex(derivation, report, template="derivation.tex.j2"):
+    return environment().get_template(template).render(**context(derivation, report))

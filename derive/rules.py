@@ -1,0 +1,44 @@
+"""The catalogue of justification rules a step may cite.
+
+A rule documents *why* a step holds for the reader; it never makes the checker trust the
+step.  Each rule names the relations it can justify, so a chain-rule citation on an
+equality step is caught as a broken problem file.  Checker modules register their own.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    text: str
+    relations: tuple
+
+
+RULES = {}
+
+
+def register_rule(name, text, relations=("=",)):
+    RULES[name] = Rule(name, text, tuple(relations))
+    return RULES[name]
+
+
+for _name, _text in [
+    ("definition", "the quantity as defined in the problem"),
+    ("expand-square", "expand the squared norm: ||a - b||^2 = a^T a - 2 b^T a + b^T b"),
+    ("linearity-of-expectation", "expectation is linear and passes through constant factors"),
+    ("mean-of-masked-matrix", "entrywise mean of R ∘ X from the declared distribution of R"),
+    ("second-moment-of-masked-gram", "entrywise second moments of (R ∘ X)^T (R ∘ X), independent entries"),
+    ("distribute", "multiply out a product over a sum"),
+    ("collect", "collect like terms"),
+    ("regroup-norms", "recognise the expanded terms as squared norms"),
+    ("diagonal-square-root", "w^T D w = ||D^{1/2} w||^2 for diagonal D with non-negative entries"),
+    ("algebra", "elementary algebra"),
+]:
+    register_rule(_name, _text)
+
+
+def unknown_rule_message(name):
+    import difflib
+    close = difflib.get_close_matches(name, RULES, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown rule {name!r}{hint}"

@@ -1,0 +1,94 @@
+"""Verdicts are data: what was checked, how, and with what evidence."""
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Label(Enum):
+    PROVED = "proved"
+    EXACT = "checked exactly at sizes"
+    RANDOM = "checked at random points"
+    NUMERIC = "numerically checked"
+    FAILED = "failed"
+    UNDECIDED = "undecided"
+
+    @property
+    def verified(self):
+        return self in (Label.PROVED, Label.EXACT, Label.RANDOM, Label.NUMERIC)
+
+    @property
+    def strength(self):
+        return [Label.PROVED, Label.EXACT, Label.RANDOM, Label.NUMERIC, Label.FAILED, Label.UNDECIDED].index(self)
+
+
+@dataclass
+class Counterexample:
+    """Where two sides differ: the size, the values of the free quantities, both sides."""
+    size: dict
+    values: dict
+    lhs: str
+    rhs: str
+    note: str = ""
+
+    def describe(self):
+        parts = []
+        if self.size:
+            parts.append("at " + ", ".join(f"{k}={v}" for k, v in self.size.items()))
+        if self.values:
+            parts.append("with " + ", ".join(f"{k}={v}" for k, v in self.values.items()))
+        text = " ".join(parts)
+        text = (text + ": " if text else "") + f"previous side = {self.lhs}, this step = {self.rhs}"
+        return text + (f" ({self.note})" if self.note else "")
+
+    def as_dict(self):
+        return {"size": {str(k): v for k, v in self.size.items()},
+                "values": {str(k): str(v) for k, v in self.values.items()},
+                "lhs": self.lhs, "rhs": self.rhs, "note": self.note}
+
+
+@dataclass
+class Verdict:
+    index: int
+    relation: str
+    label: Label
+    method: str
+    sizes: list = field(default_factory=list)
+    seed: int | None = None
+    points: int = 0
+    seconds: float = 0.0
+    counterexample: Counterexample | None = None
+    detail: str = ""
+
+    @property
+    def ok(self):
+        return self.label.verified
+
+    def evidence(self):
+        """One line saying what was done, for people."""
+        text = self.label.value
+        if self.label is Label.EXACT and self.sizes:
+            text += " " + "; ".join(", ".join(f"{k}={v}" for k, v in s.items()) for s in self.sizes)
+        if self.label in (Label.RANDOM, Label.NUMERIC) and self.points:
+            text += f" ({self.points} points, seed {self.seed})"
+        return text
+
+    def as_dict(self):
+        return {"index": self.index, "relation": self.relation, "label": self.label.value,
+                "ok": self.ok, "method": self.method,
+                "sizes": [{str(k): v for k, v in s.items()} for s in self.sizes],
+                "seed": self.seed, "points": self.points, "seconds": round(self.seconds, 4),
+                "counterexample": self.counterexample.as_dict() if self.counterexample else None,
+                "detail": self.detail}
+
+
+@dataclass
+class Report:
+    """All verdicts of one derivation, plus chain-level findings."""
+    name: str
+    verdicts: list
+    findings: list = field(default_factory=list)  # chain-level failures, as sentences
+    extras: list = field(default_factory=list)  # independent cross-checks (Verdict-like)
+    seconds: float = 0.0
+
+    @property
+    def ok(self):
+        return not self.findings and all(v.ok for v in self.verdicts) and all(v.ok for v in self.extras)
