@@ -4,6 +4,7 @@ A problem file builds one ``Derivation`` with this API and binds it to ``DERIVAT
 """
 from sympy import Identity, Rational, sqrt, symbols, Symbol  # noqa: F401  (re-exported for problem files)
 
+from .crosschecks import enumerate_masks, monte_carlo
 from .derivation import Derivation
 from .errors import DeriveError, ProblemError, ShapeMismatch, Unsupported
 from .mathobjects import E, Var, diag, diag_sqrt, hadamard, sqnorm
@@ -11,4 +12,4 @@ from .randomness import Bernoulli, Normal, ZeroMean
 
 __all__ = ["Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
            "E", "Var", "diag", "diag_sqrt", "hadamard", "sqnorm",
-           "Bernoulli", "Normal", "ZeroMean", "Identity", "Rational", "sqrt", "symbols", "Symbol"]
+           "Bernoulli", "Normal", "ZeroMean", "enumerate_masks", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]

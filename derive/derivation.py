@@ -90,6 +90,13 @@ class Derivation:
         self.declared.append(Declared(m, "random", meaning=meaning, law=law))
         return m
 
+    def random_scalars(self, names, law, meaning=""):
+        """Random scalars, each from ``law``, independent of each other and all else."""
+        out = [sp.Symbol(n, real=True) for n in names.split()]
+        for s in out:
+            self.declared.append(Declared(s, "random", meaning=meaning, law=law))
+        return out if len(out) > 1 else out[0]
+
     def define(self, name, expr, meaning=""):
         """A named matrix given by a formula (printed by name, expanded when checked)."""
         check_shapes(expr)

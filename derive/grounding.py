@@ -55,6 +55,9 @@ class Grounder:
         for m in over:
             if m not in self.random:
                 raise Unsupported(f"{m} is not declared random")
+            if isinstance(m, sp.Symbol):  # a random scalar
+                laws[m] = self.random[m]
+                continue
             self.matrix_of(m)
             laws.update(self.laws_of[m])
         return laws
@@ -64,6 +67,9 @@ class Grounder:
         """An explicit ImmutableMatrix for matrix expressions, a scalar Expr otherwise."""
         if e in self.definitions:
             return self.ground(self.definitions[e])
+        hook = getattr(type(e), "_derive_ground", None)
+        if hook is not None:  # objects defined outside this module ground themselves
+            return hook(e, self)
         method = getattr(self, "_ground_" + type(e).__name__, None)
         if method is None:
             for cls in type(e).__mro__[1:]:

@@ -6,6 +6,7 @@ already escaped (prose.py): no maths in templates.
 from pathlib import Path
 
 import jinja2
+import sympy as sp
 
 from .printing import latex
 from .prose import escape
@@ -38,6 +39,8 @@ def _given(decl):
         math = f"{latex(o)} {decl.domain.latex}"
     elif decl.kind == "matrix":
         math = f"{latex(o)} \\in \\mathbb{{R}}^{{{_shape(o)}}}"
+    elif decl.kind == "random" and isinstance(o, sp.Symbol):
+        math = f"{latex(o)} \\sim {decl.law.latex(latex)}"
     elif decl.kind == "random":
         law = decl.law.latex(latex)
         math = f"{latex(o)} \\in \\mathbb{{R}}^{{{_shape(o)}}},\\ {latex(o)}_{{ij}} \\overset{{\\text{{i.i.d.}}}}{{\\sim}} {law}"

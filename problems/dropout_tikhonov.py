@@ -1,17 +1,18 @@
 """Dropout in linear regression is Tikhonov regularization in expectation (HW5 Q4(a))."""
-from derive import Bernoulli, Derivation, E, diag, diag_sqrt, hadamard, sqnorm
+from derive import Bernoulli, Derivation, E, diag, diag_sqrt, enumerate_masks, hadamard, sqnorm
 
 D = Derivation(
     name="dropout_tikhonov",
     title="Dropout in linear regression is Tikhonov regularization in expectation",
     source="Homework 5, Q4(a)",
     statement=(
-        "Least squares fits w to data X (n samples, d features) and targets y by minimising "
-        "||y - Xw||^2. Dropout on the input features multiplies every entry of X by its own "
-        "independent mask R_ij ~ Bernoulli(p): a feature is kept with probability p and zeroed "
-        "otherwise, with no rescaling. Show that the expected dropout objective is the "
-        "least-squares objective of the shrunk model pXw plus a Tikhonov penalty whose matrix is "
-        "built from the column norms of X."
+        r"Least squares fits weights $w$ to data $X$ ($n$ samples, $d$ features) and targets $y$ "
+        r"by minimising $\|y - Xw\|_2^2$. Dropout on the input features multiplies every entry of "
+        r"$X$ by its own independent mask $R_{ij} \sim \mathrm{Bernoulli}(p)$: a feature is kept "
+        r"with probability $p$ and zeroed otherwise, with no rescaling. Show that the expected "
+        r"dropout objective is the least-squares objective of the shrunk model $pXw$ plus a "
+        r"Tikhonov penalty $p(1-p)\|\Gamma w\|_2^2$ whose diagonal matrix $\Gamma$ holds the "
+        r"column norms of $X$."
     ),
     lhs=r"\mathcal{L}(w)",
 )
@@ -20,25 +21,34 @@ p = D.scalars("p", "probability", "probability that a feature is kept")
 X = D.matrix("X", n, d, "training data, one sample per row")
 y = D.vector("y", n, "targets")
 w = D.vector("w", d, "weights learned with dropout")
-R = D.random("R", n, d, Bernoulli(p), "dropout mask, entries i.i.d., independent of X, y, w")
-Gamma = D.define("Gamma", diag_sqrt(diag(X.T * X)), "its j-th diagonal entry is the norm of column j of X")
+R = D.random("R", n, d, Bernoulli(p), "dropout mask, independent of $X$, $y$, $w$")
+Gamma = D.define("Gamma", diag_sqrt(diag(X.T * X)), "its $j$-th diagonal entry is the norm of column $j$ of $X$")
 
 P = hadamard(R, X)
 D.definition(E(R, sqnorm(y - P * w)), "the dropout objective")
 D.eq(E(R, y.T * y - 2 * w.T * P.T * y + w.T * P.T * P * w), "expand-square",
      "expand the square inside the expectation")
 D.eq(y.T * y - 2 * w.T * E(R, P).T * y + w.T * E(R, P.T * P) * w, "linearity-of-expectation",
-     "only R is random: the expectation moves onto the two random matrices")
+     "only $R$ is random, so the expectation moves onto the two random matrices")
 D.eq(y.T * y - 2 * p * w.T * X.T * y + w.T * E(R, P.T * P) * w, "mean-of-masked-matrix",
-     "each entry R_ij X_ij has mean p X_ij, so the mean of R ∘ X is pX")
+     r"each entry $R_{ij} X_{ij}$ has mean $p X_{ij}$, so $\mathbb{E}[R \circ X] = pX$")
 D.eq(y.T * y - 2 * p * w.T * X.T * y + w.T * (p**2 * X.T * X + p * (1 - p) * diag(X.T * X)) * w,
      "second-moment-of-masked-gram",
-     "off the diagonal two independent masks meet (mean p^2); on it one mask meets itself "
-     "(R_ki^2 = R_ki, mean p), which leaves an extra p - p^2 = p(1 - p) on the diagonal")
+     r"entry $(j,l)$ is $\sum_k \mathbb{E}[R_{kj} R_{kl}] X_{kj} X_{kl}$: two independent masks "
+     r"off the diagonal (mean $p^2$), one mask squared on it ($R_{kj}^2 = R_{kj}$, mean $p$), "
+     r"which leaves $p - p^2 = p(1-p)$ extra on the diagonal")
 D.eq(y.T * y - 2 * p * w.T * X.T * y + p**2 * w.T * X.T * X * w + p * (1 - p) * w.T * diag(X.T * X) * w,
      "distribute", "multiply out the quadratic form")
 D.eq(sqnorm(y - p * X * w) + p * (1 - p) * sqnorm(Gamma * w), "regroup-norms",
-     "the first three terms are ||y - pXw||^2; the last is ||Γw||^2 because Γ^2 = diag(X^T X)")
+     r"the first three terms are $\|y - pXw\|_2^2$, and $w^\top \mathrm{diag}(X^\top X) w = "
+     r"\|\Gamma w\|_2^2$ because $\Gamma^2 = \mathrm{diag}(X^\top X)$")
 D.result(sqnorm(y - p * X * w) + p * (1 - p) * sqnorm(Gamma * w))
+
+D.erratum(
+    r"The reference answer key, in its line (21), writes the penalty coefficient as $(p^2 - p)$. "
+    r"That is $-p(1-p)$, a negative penalty; the engine rejects that step with a counterexample, "
+    r"and summing the objective over all mask patterns confirms $+p(1-p)$, as in its next line (22)."
+)
+D.crosscheck("dropout objective summed over every mask", enumerate_masks(D))
 
 DERIVATION = D

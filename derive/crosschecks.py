@@ -1,0 +1,98 @@
+"""Independent checks of a result that do not use the chain nor the moment routine:
+exact enumeration of Bernoulli masks, Monte Carlo sampling.  Each returns a Verdict."""
+import itertools
+import math
+
+import numpy as np
+import sympy as sp
+
+from .comparison import Context
+from .grounding import Grounder
+from .mathobjects import Expectation, MatExpectation
+from .verdicts import Counterexample, Label, Verdict
+
+
+def _definition_parts(derivation):
+    top = derivation.steps[0].expr
+    if not isinstance(top, (MatExpectation, Expectation)):
+        raise ValueError("the definition must be an expectation for this cross-check")
+    return top.inner, top.over
+
+
+def _scalar(g):
+    return g[0, 0] if isinstance(g, sp.MatrixBase) else g
+
+
+def _random_point(ctx, grounder, symbols, rng):
+    return {s: ctx.domain_of(s).sample(rng, readable=True) for s in sorted(symbols, key=str)}
+
+
+def enumerate_masks(derivation, size=None, points=3):
+    """E over Bernoulli masks by summing over every mask pattern, exactly, at one size."""
+    def run():
+        ctx = Context(derivation)
+        sz = size or ctx.sizes[0]
+        g = Grounder(derivation, sz)
+        inner, over = _definition_parts(derivation)
+        value = _scalar(g.ground(inner))
+        result = _scalar(g.ground(derivation.result_expr))
+        rvars = [s for m in over for s in g.matrix_of(m)]
+        laws = {s: law for m in over for s, law in g.laws_of[m].items()}
+        rng = ctx.rng(99)
+        others = (value.free_symbols | result.free_symbols) - set(rvars)
+        for _ in range(points):
+            point = _random_point(ctx, g, others, rng)
+            v = sp.expand(value.xreplace(point))
+            total = sp.S.Zero
+            for mask in itertools.product((0, 1), repeat=len(rvars)):
+                prob = sp.S.One
+                for var, bit in zip(rvars, mask):
+                    p = laws[var].p.xreplace(point)
+                    prob *= p if bit else 1 - p
+                total += prob * v.xreplace(dict(zip(rvars, mask)))
+            expected = sp.nsimplify(result.xreplace(point))
+            if sp.simplify(total - expected) != 0:
+                cx = Counterexample({str(k): n for k, n in sz.items()},
+                                    {str(k): str(v) for k, v in point.items()}, str(total), str(expected),
+                                    "enumeration of the definition vs the stated result")
+                return Verdict(-1, "cross-check", Label.FAILED, "exact enumeration", counterexample=cx)
+        sizes_text = ", ".join(f"{k}={n}" for k, n in sz.items())
+        return Verdict(-1, "cross-check", Label.RANDOM,
+                       f"all {2 ** len(rvars)} mask patterns summed exactly at {sizes_text}, "
+                       "definition vs result", seed=ctx.seed, points=points)
+    return run
+
+
+def monte_carlo(derivation, size=None, samples=200_000, sigmas=5.0):
+    """Sample the random matrices of the definition and compare the mean with the result."""
+    def run():
+        ctx = Context(derivation)
+        sz = size or ctx.sizes[0]
+        g = Grounder(derivation, sz)
+        inner, over = _definition_parts(derivation)
+        value = _scalar(g.ground(inner))
+        result = _scalar(g.ground(derivation.result_expr))
+        rvars = [s for m in over for s in g.matrix_of(m)]
+        laws = {s: law for m in over for s, law in g.laws_of[m].items()}
+        rng = ctx.rng(7)
+        point = _random_point(ctx, g, (value.free_symbols | result.free_symbols) - set(rvars), rng)
+        f = sp.lambdify(rvars, value.xreplace(point), "numpy")
+        gen = np.random.default_rng(ctx.seed)
+        draws = []
+        for var in rvars:
+            law = laws[var]
+            mean, var_ = float(law.mean.xreplace(point)), float(law.variance.xreplace(point))
+            draws.append(gen.normal(mean, math.sqrt(var_), samples))
+        vals = np.asarray(f(*draws), dtype=float)
+        est, se = vals.mean(), vals.std(ddof=1) / math.sqrt(samples)
+        expected = float(result.xreplace(point))
+        ok = abs(est - expected) <= sigmas * se
+        method = (f"Monte Carlo, {samples} samples, |mean - result| <= {sigmas:g} standard errors "
+                  f"({est:.4g} vs {expected:.4g}, s.e. {se:.2g})")
+        if not ok:
+            cx = Counterexample({str(k): n for k, n in sz.items()},
+                                {str(k): str(v) for k, v in point.items()}, f"{est:.6g}", f"{expected:.6g}",
+                                "Monte Carlo mean vs stated result")
+            return Verdict(-1, "cross-check", Label.FAILED, method, counterexample=cx)
+        return Verdict(-1, "cross-check", Label.NUMERIC, method, seed=ctx.seed, points=samples)
+    return run
