@@ -35,13 +35,17 @@ def _time_limit(seconds):
 def chain_findings(derivation):
     """Chain-level failures: sentences naming what is wrong with the chain as a whole."""
     found = []
-    steps = derivation.steps
-    if len(steps) < 2:
-        found.append("the chain has no step after the definition")
-    if derivation.result_expr is None:
-        found.append("no result declared")
-    elif steps and steps[-1].expr != derivation.result_expr:
-        found.append("the chain does not end at the declared result")
+    if not derivation.parts:
+        return ["the derivation has no chain (no definition(...))"]
+    for number, part in enumerate(derivation.parts, 1):
+        name = f"part {number}" + (f" ({part.title})" if part.title else "") if len(derivation.parts) > 1 else "the chain"
+        steps = derivation.part_steps(part)
+        if len(steps) < 2:
+            found.append(f"{name} has no step after its definition")
+        if part.result is None:
+            found.append(f"{name} declares no result")
+        elif steps[-1].expr != part.result:
+            found.append(f"{name} does not end at its declared result")
     return found
 
 
@@ -71,7 +75,8 @@ def check(derivation, seed=20261122, timeout=STEP_TIMEOUT):
     start = time.perf_counter()
     ctx = Context(derivation, seed)
     verdicts = [check_step(prev, step, ctx, timeout)
-                for prev, step in zip(derivation.steps, derivation.steps[1:])]
+                for prev, step in zip(derivation.steps, derivation.steps[1:])
+                if step.relation != "definition"]
     extras = []
     for name, func in derivation.crosschecks:
         t0 = time.perf_counter()

@@ -37,6 +37,15 @@ class Step:
 
 
 @dataclass
+class Part:
+    """One chain of a derivation: from its definition step to its declared result."""
+    title: str
+    lhs: str | None
+    start: int
+    result: object = None
+
+
+@dataclass
 class Declared:
     """A declared quantity: symbol, its domain (or shape), and what it means."""
     obj: object
@@ -55,7 +64,7 @@ class Derivation:
         self.lhs = lhs  # how the quantity is called on paper, e.g. r"\mathcal{L}(w)"
         self.declared = []
         self.steps = []
-        self.result_expr = None
+        self.parts = []
         self.sizes = None  # None: the engine picks sizes from the dimensions
         self.notes = []  # (kind, text) such as ("erratum", ...)
         self.crosschecks = []  # independent checks of the result
@@ -118,9 +127,11 @@ class Derivation:
         self.sizes = [dict(s) for s in sizes]
 
     # -- the chain ----------------------------------------------------------------
-    def definition(self, expr, why="the objective as defined"):
-        if self.steps:
-            raise ProblemError("definition(...) must come first, once")
+    def definition(self, expr, why="the quantity as defined", title=None, lhs=None):
+        """Start a chain (a part) at the problem's definition of a quantity."""
+        if self.parts and self.parts[-1].result is None:
+            raise ProblemError("declare the result of the previous part before starting another")
+        self.parts.append(Part(title or "", lhs if lhs is not None else self.lhs, len(self.steps)))
         return self._add(expr, "definition", "definition", why, {})
 
     def eq(self, expr, rule, why="", **options):
@@ -148,7 +159,18 @@ class Derivation:
         return expr
 
     def result(self, expr):
-        self.result_expr = sp.sympify(expr)
+        """The stated result of the current part; its chain must end exactly here."""
+        if not self.parts:
+            raise ProblemError("result(...) before any definition(...)")
+        self.parts[-1].result = sp.sympify(expr)
+
+    @property
+    def result_expr(self):
+        return self.parts[-1].result if self.parts else None
+
+    def part_steps(self, part):
+        later = [q.start for q in self.parts if q.start > part.start]
+        return self.steps[part.start:min(later) if later else len(self.steps)]
 
     def crosscheck(self, name, func):
         """An independent check of the result not using the chain: func() -> Verdict-like."""
@@ -171,7 +193,9 @@ class Derivation:
         other = copy.copy(self)
         other.steps = list(self.steps)
         other.steps[index] = dataclasses.replace(self.steps[index], expr=sp.sympify(expr))
-        if index == len(self.steps) - 1 and self.result_expr == self.steps[index].expr:
-            other.result_expr = other.steps[index].expr
+        other.parts = [dataclasses.replace(q) for q in self.parts]
+        for q in other.parts:  # a changed last step is also the part's stated result
+            if self.part_steps(q)[-1].index == index and q.result == self.steps[index].expr:
+                q.result = other.steps[index].expr
         check_shapes(other.steps[index].expr)
         return other

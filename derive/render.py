@@ -88,6 +88,9 @@ def context(derivation, report):
     """Plain data for the templates."""
     verdicts = {v.index: v for v in report.verdicts}
     steps = [_step(s, verdicts.get(s.index)) for s in derivation.steps]
+    parts = [{"title": escape(q.title), "lhs": q.lhs or "",
+              "steps": [steps[s.index] for s in derivation.part_steps(q)],
+              "result": latex(q.result) if q.result is not None else ""} for q in derivation.parts]
     return {
         "name": derivation.name,
         "title": escape(derivation.title),
@@ -96,9 +99,8 @@ def context(derivation, report):
         "dims": _dims(derivation),
         "givens": [g for g in map(_given, derivation.declared) if g],
         "assumptions": [escape(a) for a in derivation.assumptions],
-        "lhs": derivation.lhs or "",
         "steps": steps,
-        "result": latex(derivation.result_expr) if derivation.result_expr is not None else "",
+        "parts": parts,
         "notes": [{"kind": k, "text": escape(t)} for k, t in derivation.notes],
         "findings": [escape(f) for f in report.findings],
         "crosschecks": [dict(_verdict(v), name=escape(v.detail)) for v in report.extras],
