@@ -188,6 +188,17 @@ class Derivation:
     def definitions(self):
         return {d.obj: d.definition for d in self.of_kind("definition")}
 
+    def specialized(self, mapping):
+        """A copy with symbols replaced everywhere, e.g. {d: n} for a square X."""
+        def rep(e):
+            return e.xreplace(mapping) if isinstance(e, sp.Basic) else e
+        other = copy.copy(self)
+        other.declared = [dataclasses.replace(d, obj=rep(d.obj), definition=rep(d.definition))
+                          for d in self.declared if d.obj not in mapping]
+        other.steps = [dataclasses.replace(s, expr=rep(s.expr)) for s in self.steps]
+        other.parts = [dataclasses.replace(q, result=rep(q.result)) for q in self.parts]
+        return other
+
     def with_step(self, index, expr):
         """A copy with step ``index`` replaced by ``expr`` (for wrong variants in tests)."""
         other = copy.copy(self)

@@ -1,0 +1,87 @@
+"""LaTeX output: what sympy gets wrong is fixed; prose is escaped; templates are strict."""
+import os
+
+import jinja2
+import pytest
+import sympy as sp
+
+from conftest import HAS_TEX, load
+from derive import E, diag, diag_sqrt, hadamard, sqnorm
+from derive.checking import check
+from derive.pdf import CompileError, compile_pdf, log_excerpt
+from derive.printing import latex
+from derive.prose import escape
+from derive.render import environment, render_tex
+
+n, d = sp.symbols("n d", integer=True, positive=True)
+X, R = sp.MatrixSymbol("X", n, d), sp.MatrixSymbol("R", n, d)
+w, y = sp.MatrixSymbol("w", d, 1), sp.MatrixSymbol("y", n, 1)
+p = sp.Symbol("p", positive=True)
+
+
+@pytest.mark.parametrize("expr, expected", [
+    (hadamard(R, X) * w, r"\left(R \circ X\right) w"),
+    (hadamard(R, X).T * y, r"\left(R \circ X\right)^{\top} y"),
+    (sqnorm(y - p * X * w), r"\left\| y - p X w \right\|_2^2"),
+    (E(R, hadamard(R, X)), r"\mathbb{E}_{R}\left[ R \circ X \right]"),
+    (diag(X.T * X), r"\operatorname{diag}\left(X^{\top} X\right)"),
+    (diag_sqrt(diag(X.T * X)), r"\operatorname{diag}\left(X^{\top} X\right)^{1/2}"),
+    (w.T * X.T * y, r"w^{\top} X^{\top} y"),
+    ((X * w + y).T * y, r"\left(w^{\top} X^{\top} + y^{\top}\right) y"),
+    (p * (1 - p) * sqnorm(w), r"p \left(1 - p\right) \left\| w \right\|_2^2"),
+])
+def test_printer(expr, expected):
+    assert latex(expr) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("50% & #1 under_score", r"50\% \& \#1 under\_score"),
+    ("{braces} ~ and ^", r"\{braces\} \textasciitilde\ and \textasciicircum{}"),
+    ("a\\b", r"a\textbackslash{}b"),
+    ("math $\\|y\\|_2^2$ kept", r"math $\|y\|_2^2$ kept"),
+    ("Γ ∘ X", r"$\Gamma$ $\circ$ X"),
+])
+def test_prose_is_escaped(text, expected):
+    assert escape(text) == expected
+
+
+def test_templates_fail_on_missing_variables():
+    with pytest.raises(jinja2.UndefinedError):
+        environment().from_string(r"\VAR{nothing_here}").render()
+
+
+def test_document_has_statement_chain_result_and_summary():
+    d = load("dropout_tikhonov")
+    tex = render_tex(d, check(d))
+    for needle in [r"\subsection*{Problem}", r"\begin{align*}", r"\boxed{", r"\subsection*{Verification}",
+                   "checked exactly at sizes", "Erratum", r"\left(R \circ X\right) w"]:
+        assert needle in tex
+
+
+def test_log_excerpt_keeps_the_error_lines():
+    log = "This is pdfTeX\n./a.tex:3: Undefined control sequence.\nl.3 \\foo\n\nmore\n"
+    assert "Undefined control sequence" in log_excerpt(log)
+
+
+need_tex = pytest.mark.skipif(not HAS_TEX and not os.environ.get("CI"), reason="TeX not installed")
+
+
+@need_tex
+@pytest.mark.parametrize("name", ["dropout_tikhonov", "gaussian_noise_tikhonov"])
+def test_pdf_compiles(tmp_path, name):
+    d = load(name)
+    tex = tmp_path / f"{name}.tex"
+    tex.write_text(render_tex(d, check(d)))
+    pdf = compile_pdf(tex)
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+
+
+@need_tex
+def test_broken_tex_leaves_no_pdf_and_reports_log(tmp_path):
+    tex = tmp_path / "broken.tex"
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF stale")
+    tex.write_text("\\documentclass{article}\\begin{document}\\undefinedmacro\\end{document}\n")
+    with pytest.raises(CompileError) as info:
+        compile_pdf(tex)
+    assert "Undefined control sequence" in info.value.log_excerpt
+    assert not (tmp_path / "broken.pdf").exists()
