@@ -144,3 +144,7 @@ def render_cmd(name, pdf, out, allow_failed):
             raise Failed(str(exc)) from None
         click.echo(f"wrote {pdf_path}")
     sys.exit(0 if report.ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Benchmark: cold `derive check` (a fresh interpreter, import included), with per-step times.
+
+Prints figures; asserts nothing.  Usage: python3 benchmarks/check_speed.py [NAME ...]
+"""
+import json
+import subprocess
+import sys
+import time
+
+DEFAULT = ["dropout_tikhonov", "gaussian_noise_tikhonov"]
+
+
+def main(names):
+    args = names or DEFAULT
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "derive.cli", "check", "--json", *args],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import derive.cli"], check=True)
+    import_s = time.perf_counter() - t0
+    doc = json.loads(proc.stdout)
+    print(f"derive check {' '.join(args)}: {wall:.2f} s wall (cold, import included), exit {proc.returncode}")
+    print(f"  python start + import derive: {import_s:.2f} s")
+    for d in doc["derivations"]:
+        print(f"  {d['name']}: {d['seconds']:.2f} s checking")
+        for s in d["steps"]:
+            print(f"    step {s['index']:2d} {s['rule']:32s} {s['seconds']:.3f} s  {s['label']}")
+        for c in d["crosschecks"]:
+            print(f"    cross-check {c['detail'][:40]:32s} {c['seconds']:.3f} s  {c['label']}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
