@@ -6,10 +6,13 @@ from sympy import Identity, Rational, sqrt, symbols, Symbol  # noqa: F401  (re-e
 
 from .crosschecks import enumerate_masks, monte_carlo
 from .derivation import Derivation
-from .errors import DeriveError, ProblemError, ShapeMismatch, Unsupported
+from .errors import DeriveError, InvalidVariant, ProblemError, ShapeMismatch, Unsupported
+from .homework import Homework, derivation, discussion
+from .params import Param
+from .verdicts import Label, Verdict
 from .mathobjects import E, Var, diag, diag_sqrt, hadamard, sqnorm
 from .randomness import Bernoulli, Normal, ZeroMean
 
-__all__ = ["Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
+__all__ = ["Homework", "derivation", "discussion", "Param", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
            "E", "Var", "diag", "diag_sqrt", "hadamard", "sqnorm",
            "Bernoulli", "Normal", "ZeroMean", "enumerate_masks", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]

@@ -12,6 +12,7 @@ import click
 from . import loader
 from .checking import check
 from .errors import ProblemError
+from .params import BadParam, parse_assignments
 from .pdf import CompileError, TexMissing, compile_pdf
 from .printing import latex
 
@@ -25,18 +26,21 @@ class Failed(click.ClickException):
     exit_code = 1
 
 
-def _load(target):
+def _guard(func, *args):
+    """Run a loader call; broken input becomes a one-line error with exit code 2."""
     try:
-        return loader.load(target)
-    except loader.UnknownName as exc:
+        return func(*args)
+    except (loader.UnknownName, ProblemError, BadParam) as exc:
         raise BrokenInput(str(exc)) from None
-    except ProblemError as exc:
-        raise BrokenInput(str(exc)) from None
+
+
+def _load(target):
+    return _guard(loader.load, target)
 
 
 def _targets(targets, all_):
     if all_:
-        targets = tuple(loader.names()) + targets
+        targets = tuple(loader.derivation_names()) + targets
     if not targets:
         raise click.UsageError("name a derivation or a problem file, or pass --all")
     return targets
@@ -50,10 +54,16 @@ def main():
 
 @main.command("list")
 def list_cmd():
-    """List the derivations in problems/."""
+    """List the derivations and homework answer keys in problems/."""
     for name in loader.names():
         try:
-            title = loader.load(name).title
+            if loader.is_homework(name):
+                title = "[answer key] " + loader.load_homework(name).title
+            else:
+                title = loader.load(name).title
+                params = loader.params_of(name)
+                if params:
+                    title += f"  [parameters: {', '.join(p.name for p in params)}]"
         except ProblemError as exc:
             title = f"(broken: {exc})"
         click.echo(f"{name:32s} {title}")
@@ -100,7 +110,7 @@ def _echo_report(derivation, report):
 @click.option("--seed", default=20261122, show_default=True, help="Seed for random points.")
 def check_cmd(targets, all_, as_json, seed):
     """Check every step of derivations given by NAME or PATH."""
-    derivations = [_load(t) for t in _targets(targets, all_)]
+    derivations = [d for t in _targets(targets, all_) for d in _guard(loader.derivations, t)]
     reports = [(d, check(d, seed=seed)) for d in derivations]
     if as_json:
         click.echo(json.dumps({"ok": all(r.ok for _, r in reports),
@@ -111,38 +121,98 @@ def check_cmd(targets, all_, as_json, seed):
     sys.exit(0 if all(r.ok for _, r in reports) else 1)
 
 
+def _write_pdf(tex_path, pdf):
+    click.echo(f"wrote {tex_path}")
+    if not pdf:
+        return
+    try:
+        pdf_path = compile_pdf(tex_path)
+    except TexMissing as exc:
+        raise Failed(str(exc)) from None
+    except CompileError as exc:
+        click.echo(exc.log_excerpt, err=True)
+        raise Failed(str(exc)) from None
+    click.echo(f"wrote {pdf_path}")
+
+
+def _refuse(name, report, tex_path):
+    bad = [str(v.index) for v in report.verdicts if not v.ok]
+    what = f"step(s) {', '.join(bad)}" if bad else "the chain or its cross-checks"
+    for stale in (tex_path, tex_path.with_suffix(".pdf")):
+        stale.unlink(missing_ok=True)
+    raise Failed(f"{name}: {what} not verified; run `derive check {name}` "
+                 f"for counterexamples, or pass --allow-failed to render with the failures marked")
+
+
 @main.command("render")
 @click.argument("name")
 @click.option("--pdf", is_flag=True, help="Also compile the .tex to PDF with latexmk.")
 @click.option("--out", default="build", show_default=True, type=click.Path(file_okay=False),
               help="Output directory.")
 @click.option("--allow-failed", is_flag=True, help="Write a document even if a step failed (marked red).")
-def render_cmd(name, pdf, out, allow_failed):
-    """Write build/NAME.tex (and build/NAME.pdf with --pdf)."""
-    from .render import render_tex
-    derivation = _load(name)
-    report = check(derivation)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Set a parameter of a numeric problem (repeatable).")
+@click.option("--seed", type=int, default=None, help="Draw fresh parameter values from this seed.")
+@click.option("--variants", type=click.IntRange(1, 50), default=None,
+              help="With --seed: how many variants to put in one document.")
+def render_cmd(name, pdf, out, allow_failed, params, seed, variants):
+    """Write build/NAME.tex (and build/NAME.pdf with --pdf) for a derivation or a homework key."""
+    from .render import render_homework, render_tex, render_variants
+    from .variants import VariantFailed, drawn, variant
     out_dir = Path(out)
-    tex_path = out_dir / f"{derivation.name}.tex"
+    if _guard(loader.is_homework, name):
+        if params or seed is not None or variants:
+            raise BrokenInput("--param, --seed and --variants apply to a single problem, not a homework")
+        homework = _guard(loader.load_homework, name)
+        entries = []
+        for item in homework.items:
+            if item.problem is None:
+                entries.append((item, None, None))
+                continue
+            d = _load(item.problem)
+            entries.append((item, d, check(d)))
+        tex_path = out_dir / f"{homework.name}.tex"
+        failed = [(i, r) for i, _, r in entries if r is not None and not r.ok]
+        if failed and not allow_failed:
+            _refuse(f"{name} ({', '.join(i.number for i, _ in failed)})", failed[0][1], tex_path)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tex_path.write_text(render_homework(homework, entries), encoding="utf-8")
+        _write_pdf(tex_path, pdf)
+        sys.exit(1 if failed else 0)
+    if variants and seed is None:
+        raise BrokenInput("--variants needs --seed")
+    if seed is not None:
+        if params:
+            raise BrokenInput("use either --param or --seed, not both")
+        try:
+            chosen = _guard(drawn, name, seed, variants or 1)
+        except VariantFailed as exc:
+            raise Failed(str(exc)) from None
+        tex_path = out_dir / f"{Path(name).stem}-seed{seed}{f'-x{variants}' if variants else ''}.tex"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if variants:
+            tex_path.write_text(render_variants(name, seed, chosen), encoding="utf-8")
+        else:
+            _, derivation, report = chosen[0]
+            tex_path.write_text(render_tex(derivation, report), encoding="utf-8")
+        _write_pdf(tex_path, pdf)
+        sys.exit(0)
+    if params:
+        values = _guard(parse_assignments, _guard(loader.params_of, name), list(params))
+        try:
+            derivation, report = _guard(variant, name, values)
+        except VariantFailed as exc:
+            raise Failed(str(exc)) from None
+        tex_path = out_dir / f"{derivation.name}-param.tex"
+    else:
+        derivation = _load(name)
+        report = check(derivation)
+        tex_path = out_dir / f"{derivation.name}.tex"
     if not report.ok and not allow_failed:
-        bad = [str(v.index) for v in report.verdicts if not v.ok]
-        what = f"step(s) {', '.join(bad)}" if bad else "the chain"
-        for stale in (tex_path, tex_path.with_suffix(".pdf")):
-            stale.unlink(missing_ok=True)
-        raise Failed(f"{derivation.name}: {what} not verified; run `derive check {name}` "
-                     f"for counterexamples, or pass --allow-failed to render with the failures marked")
+        _refuse(name, report, tex_path)
     out_dir.mkdir(parents=True, exist_ok=True)
     tex_path.write_text(render_tex(derivation, report), encoding="utf-8")
-    click.echo(f"wrote {tex_path}")
-    if pdf:
-        try:
-            pdf_path = compile_pdf(tex_path)
-        except TexMissing as exc:
-            raise Failed(str(exc)) from None
-        except CompileError as exc:
-            click.echo(exc.log_excerpt, err=True)
-            raise Failed(str(exc)) from None
-        click.echo(f"wrote {pdf_path}")
+    _write_pdf(tex_path, pdf)
     sys.exit(0 if report.ok else 1)
 
 

@@ -70,6 +70,8 @@ class Derivation:
         self.crosschecks = []  # independent checks of the result
         self.filename = None
         self.assumptions = []  # extra prose givens
+        self.unknowns = []  # symbols solved for in systems of equations
+        self.figures = []  # (LaTeX produced by code from the derivation's data, caption)
 
     # -- declarations -------------------------------------------------------------
     def dims(self, names):
@@ -99,6 +101,14 @@ class Derivation:
         self.declared.append(Declared(m, "random", meaning=meaning, law=law))
         return m
 
+    def unknown(self, names, meaning=""):
+        """Unknowns of a system of equations (real)."""
+        out = [sp.Symbol(n, real=True) for n in names.split()]
+        for s in out:
+            self.declared.append(Declared(s, "unknown", domain("real"), meaning))
+        self.unknowns.extend(out)
+        return out if len(out) > 1 else out[0]
+
     def random_scalars(self, names, law, meaning=""):
         """Random scalars, each from ``law``, independent of each other and all else."""
         out = [sp.Symbol(n, real=True) for n in names.split()]
@@ -118,6 +128,10 @@ class Derivation:
 
     def erratum(self, text):
         self.notes.append(("erratum", text))
+
+    def figure(self, tex, caption=""):
+        """A picture or table as LaTeX, produced by code from the same data the derivation uses."""
+        self.figures.append((tex, caption))
 
     def note(self, text):
         self.notes.append(("note", text))

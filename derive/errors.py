@@ -37,3 +37,7 @@ class ShapeMismatch(ProblemError):
 
 class Unsupported(DeriveError):
     """The engine cannot decide this (yet); reported as undecided."""
+
+
+class InvalidVariant(DeriveError):
+    """Drawn parameter values that give no valid problem (e.g. a singular system): draw again."""

@@ -13,7 +13,7 @@ from .prose import escape
 from .rules import RULES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-RELATION_TEX = {"definition": "=", "=": "=", "<=": r"\le", ">=": r"\ge", "derivative": "=",
+RELATION_TEX = {"<=>": r"\iff", "definition": "=", "=": "=", "<=": r"\le", ">=": r"\ge", "derivative": "=",
                 "limit": "=", "substitute": "=", "evaluate": "=", "solve": r"\Rightarrow",
                 "property": r"\Rightarrow"}
 
@@ -35,6 +35,8 @@ def _given(decl):
     o = decl.obj
     if decl.kind == "dimension":
         return None
+    if decl.kind == "unknown":
+        return {"math": f"{latex(o)} \\in \\mathbb{{R}}", "meaning": escape(decl.meaning or "unknown")}
     if decl.kind == "scalar":
         math = f"{latex(o)} {decl.domain.latex}"
     elif decl.kind == "matrix":
@@ -104,10 +106,36 @@ def context(derivation, report):
         "notes": [{"kind": k, "text": escape(t)} for k, t in derivation.notes],
         "findings": [escape(f) for f in report.findings],
         "crosschecks": [dict(_verdict(v), name=escape(v.detail)) for v in report.extras],
+        "figures": [{"tex": tex, "caption": escape(caption)} for tex, caption in derivation.figures],
         "ok": report.ok,
         "seconds": f"{report.seconds:.2f}",
     }
 
 
 def render_tex(derivation, report, template="derivation.tex.j2"):
-    return environment().get_template(template).render(**context(derivation, report))
+    return environment().get_template(template).render(d=context(derivation, report))
+
+
+def render_variants(name, seed, variants):
+    """One document holding several checked variants: [(values, derivation, report)]."""
+    items = [{"params": escape(", ".join(f"{k} = {v}" for k, v in values.items())),
+              "d": context(der, rep)} for values, der, rep in variants]
+    return environment().get_template("variants.tex.j2").render(
+        name=escape(name), seed=seed, variants=items, title=items[0]["d"]["title"] if items else "")
+
+
+def render_homework(homework, entries):
+    """A whole answer key: entries are (item, derivation, report) with None for free text."""
+    items = []
+    for item, der, rep in entries:
+        if der is None:
+            items.append({"number": escape(item.number), "title": escape(item.title), "checked": False,
+                          "statement": escape(item.statement), "answer": escape(item.answer)})
+        else:
+            items.append({"number": escape(item.number), "title": escape(der.title), "checked": True,
+                          "d": context(der, rep), "steps": len(rep.verdicts), "ok": rep.ok,
+                          "seconds": f"{rep.seconds:.2f}"})
+    return environment().get_template("homework.tex.j2").render(
+        title=escape(homework.title), course=escape(homework.course), items=items,
+        ok=all(i["ok"] for i in items if i["checked"]),
+        checked=sum(1 for i in items if i["checked"]), unchecked=sum(1 for i in items if not i["checked"]))

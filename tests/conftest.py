@@ -21,7 +21,7 @@ def step_ids(name):
 
 
 def all_step_params():
-    return [pytest.param(n, i, id=f"{n}-{i}") for n in loader.names() for n, i in step_ids(n)]
+    return [pytest.param(n, i, id=f"{n}-{i}") for n in loader.derivation_names() for n, i in step_ids(n)]
 
 
 def verdict_of(derivation, index):

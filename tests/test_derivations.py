@@ -13,7 +13,7 @@ def test_step_verifies(name, index):
                        f"{verdict.counterexample.describe() if verdict.counterexample else ''}"
 
 
-@pytest.mark.parametrize("name", loader.names())
+@pytest.mark.parametrize("name", loader.derivation_names())
 def test_derivation_verifies_with_crosschecks(name):
     report = check(load(name))
     assert not report.findings
