@@ -8,14 +8,12 @@ from pathlib import Path
 import jinja2
 import sympy as sp
 
+from .checkers import SYMBOLS
 from .printing import latex
 from .prose import escape
 from .rules import RULES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-RELATION_TEX = {"<=>": r"\iff", "definition": "=", "=": "=", "<=": r"\le", ">=": r"\ge", "derivative": "=",
-                "limit": "=", "substitute": "=", "evaluate": "=", "solve": r"\Rightarrow",
-                "property": r"\Rightarrow"}
 
 
 def environment():
@@ -66,7 +64,7 @@ def _step(step, verdict):
     return {
         "index": step.index,
         "math": latex(step.expr),
-        "relation": RELATION_TEX.get(step.relation, "="),
+        "relation": SYMBOLS.get(step.relation, "="),
         "rule": escape(rule.name),
         "why": escape(step.why or rule.text),
         "verdict": _verdict(verdict) if verdict else None,

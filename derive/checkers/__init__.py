@@ -8,13 +8,21 @@ import importlib
 import pkgutil
 
 CHECKERS = {}
+SYMBOLS = {"definition": "="}  # how each relation is printed between two steps
 
 
-def checker(relation):
+def checker(relation, symbol=None):
+    """Register ``func(prev, step, ctx) -> Verdict`` for a relation (printed as ``symbol``)."""
     def register(func):
         CHECKERS[relation] = func
+        SYMBOLS[relation] = symbol or SYMBOLS.get(relation) or _DEFAULT_SYMBOLS.get(relation, "=")
         return func
     return register
+
+
+_DEFAULT_SYMBOLS = {"<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "<=>": r"\iff",
+                    "=>": r"\Rightarrow", "solve": r"\Rightarrow", "property": r"\Rightarrow",
+                    "asymptotic": r"\sim"}
 
 
 def unknown_relation_message(relation):
