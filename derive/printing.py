@@ -78,7 +78,7 @@ class DerivePrinter(LatexPrinter):
         return r"\left\| " + self._print(e.arg) + r" \right\|_2^2"
 
     def _print_Diag(self, e):
-        return r"\operatorname{diag}\left(" + self._print(e.arg) + r"\right)"
+        return r"\operatorname{diag}(" + self._print(e.arg) + ")"
 
     def _print_DiagPow(self, e):
         exp = f"{e.exp.p}/{e.exp.q}" if e.exp.is_Rational and not e.exp.is_Integer else self._print(e.exp)
