@@ -1,0 +1,58 @@
+"""Property steps: the previous object satisfies a claim, e.g. every column has norm 1/c.
+
+The claim's subject must be the previous step's object (compared like an equality), and
+the claim is grounded at every concrete size for every value of its index, each instance
+reduced exactly (or, failing that, evaluated at random points).  A false instance is a
+counterexample naming the index.
+"""
+import dataclasses
+
+from ..claims import ForEvery
+from ..comparison import compare, compare_grounded
+from ..errors import Unsupported
+from ..rules import register_rule
+from ..verdicts import Label, Verdict
+from . import checker
+
+register_rule("column-norms", "the squared norm of a column is the sum of its squared entries", ("property",))
+
+METHODS = {
+    Label.PROVED: "claim reduced exactly",
+    Label.EXACT: "claim grounded with symbolic entries for every index; each instance reduced to 0 "
+                 "by expand/cancel",
+    Label.RANDOM: "claim evaluated in exact rationals at random points for every index "
+                  "(symbolic reduction incomplete)",
+    Label.FAILED: "an instance of the claim is false",
+}
+
+
+def _failed(step, method, cx=None, detail="", sizes=()):
+    return Verdict(step.index, "property", Label.FAILED, method, sizes=list(sizes),
+                   counterexample=cx, detail=detail)
+
+
+@checker("property")
+def check_property(prev, step, ctx):
+    claim = step.expr
+    if not isinstance(claim, ForEvery):
+        raise Unsupported(f"the engine checks claims of the form for_every(...), not {type(claim).__name__}")
+    salt = step.index
+    label, cx, _, points = compare(ctx, prev.expr, claim.subject, salt)
+    if label is Label.FAILED:
+        return _failed(step, "the claim's subject against the previous step", cx,
+                       "the claim is about a different object than the previous step")
+    worst = label if label.strength > Label.EXACT.strength else Label.EXACT
+    for size in ctx.sizes:
+        g = ctx.grounder(size)
+        for value in range(1, g.dim(claim.upper) + 1):
+            lhs, rhs = claim.at(value)
+            got, cx, pts = compare_grounded(ctx, g, size, g.ground(lhs), g.ground(rhs), salt)
+            if got is Label.FAILED:
+                note = f"instance {claim.index} = {value}" + (f"; {cx.note}" if cx.note else "")
+                return _failed(step, METHODS[Label.FAILED], dataclasses.replace(cx, note=note),
+                               sizes=[size])
+            if got.strength > worst.strength:
+                worst = got
+            points += pts
+    return Verdict(step.index, "property", worst, METHODS[worst], sizes=ctx.sizes,
+                   seed=ctx.seed if points else None, points=points)
