@@ -84,8 +84,10 @@ def _point(ctx, grounder, symbols, rng, readable):
         values[s] = ctx.domain_of(s).sample(rng, readable)
     # fill whole matrices, so a counterexample can be shown as matrices
     for m, mat in grounder.entries.items():
+        if m in grounder.laws_of and not any(s in values for s in mat):
+            continue  # a random matrix integrated out of this comparison
         for s in mat:
-            if s not in values and m not in grounder.laws_of:
+            if s not in values:
                 values[s] = domain("real").sample(rng, readable)
     return values
 
@@ -103,9 +105,7 @@ def _show(g):
 def _counterexample(ctx, grounder, size, gl, gr, values):
     shown = {}
     for m, mat in grounder.entries.items():
-        if m in grounder.laws_of or not all(s in values for s in mat):
-            continue
-        if any(s in values for s in mat):
+        if all(s in values for s in mat):
             shown[m.name] = _show(mat.xreplace(values))
     for s, v in values.items():
         if not any(s in mat for mat in grounder.entries.values()):

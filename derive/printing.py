@@ -31,6 +31,11 @@ class DerivePrinter(LatexPrinter):
             return self._bracket(c)
         return self._print(c)
 
+    def _as_ordered_terms(self, expr, order=None):
+        # n + 1 - k rather than sympy's -k + n + 1: positive terms first, order kept otherwise
+        terms = super()._as_ordered_terms(expr, order)
+        return sorted(terms, key=lambda t: bool(t.could_extract_minus_sign()))
+
     # -- matrices -----------------------------------------------------------------
     def _print_Transpose(self, e):
         arg = e.arg

@@ -50,8 +50,10 @@ def _given(decl):
 
 
 def _shape(m):
+    def dim(v):
+        return f"({latex(v)})" if v.is_Add else latex(v)
     rows, cols = m.shape
-    return latex(rows) if cols == 1 else f"{latex(rows)} \\times {latex(cols)}"
+    return latex(rows) if cols == 1 else f"{dim(rows)} \\times {dim(cols)}"
 
 
 def _dims(derivation):

@@ -17,7 +17,7 @@ def load(name):
 
 def step_ids(name):
     d = load(name)
-    return [(name, i) for i in range(1, len(d.steps))]
+    return [(name, i) for i in range(1, len(d.steps)) if d.steps[i].relation != "definition"]
 
 
 def all_step_params():
