@@ -86,13 +86,24 @@ def _verdict(v):
     }
 
 
+def _chain_relation(steps):
+    """How the start of a chain relates to its end: = unless some step is a bound."""
+    relations = {s.relation for s in steps}
+    if relations & {"<=", "<"} and not relations & {">=", ">"}:
+        return r"\le"
+    if relations & {">=", ">"} and not relations & {"<=", "<"}:
+        return r"\ge"
+    return "="
+
+
 def context(derivation, report):
     """Plain data for the templates."""
     verdicts = {v.index: v for v in report.verdicts}
     steps = [_step(s, verdicts.get(s.index)) for s in derivation.steps]
     parts = [{"title": escape(q.title), "lhs": q.lhs or "",
               "steps": [steps[s.index] for s in derivation.part_steps(q)],
-              "result": latex(q.result) if q.result is not None else ""} for q in derivation.parts]
+              "result": latex(q.result) if q.result is not None else "",
+              "relation": _chain_relation(derivation.part_steps(q))} for q in derivation.parts]
     return {
         "name": derivation.name,
         "title": escape(derivation.title),

@@ -1,0 +1,179 @@
+"""Solve-for steps ("solve"): the previous step is a condition on one unknown, this step solves it.
+
+The previous step is a relation (=, <=, <, >=, >) containing the unknown u; this step is
+``Eq(u, v)`` for an equation, or ``u <= v`` / ``u >= v`` (strict or not) for an inequality.
+u is a declared scalar (its domain bounds the search: positive, nonnegative, real) or any
+other expression, such as a norm, treated as one nonnegative unknown when sympy knows it is
+nonnegative.  Checked at general size when no matrix is involved, else at every size:
+- back-substitution: the condition holds with equality at u = v;
+- equation: the numerator of lhs - rhs is a polynomial in u, all its roots are found, and
+  exactly one lies in the domain (and is not a pole): v;
+- inequality: lhs - rhs is strictly monotone in u (its derivative has a provable sign), so
+  the solutions are the points on one side of v; the claim must name that side with the
+  same strictness, and v must lie in the domain's closure.
+"""
+import sympy as sp
+from sympy.core.logic import fuzzy_and
+from sympy.core.relational import Relational
+
+from ..comparison import reduce_zero
+from ..errors import Unsupported
+from ..grounding import needs_sizes
+from ..printing import latex
+from ..rules import register_rule
+from ..verdicts import Counterexample, Label, Verdict
+from . import checker
+from .bound import expand_definitions, sample_value
+
+register_rule("solve-for", "solve the condition for the unknown in its declared domain", ("solve",))
+
+POINTS = 8
+_UPPER = {("inc", False): "<=", ("inc", True): "<", ("dec", False): ">=", ("dec", True): ">"}
+
+
+class _Fail(Exception):
+    def __init__(self, counterexample):
+        self.counterexample = counterexample
+
+
+def _unknown_domain(ctx, u):
+    if u in ctx.domains:
+        return ctx.domains[u].name, dict(ctx.domains[u].assumptions)
+    if u.is_nonnegative:
+        return "nonnegative", {"nonnegative": True}
+    return "real", {"real": True}
+
+
+def _in_domain(r, name):
+    facts = {"real": lambda: r.is_real, "positive": lambda: r.is_positive, "nonnegative": lambda: r.is_nonnegative,
+             "probability": lambda: fuzzy_and([r.is_positive, (1 - r).is_positive])}
+    if name not in facts:
+        raise Unsupported(f"solving for an unknown in the {name} domain")
+    fact = facts[name]()
+    if fact is None:
+        raise Unsupported(f"cannot decide whether the root {r} lies in the {name} domain")
+    return fact
+
+
+def _cx(ctx, size, sides, t, u, at, note, salt):
+    """A counterexample: the condition's two sides at u = ``at`` (other symbols at a readable point)."""
+    lhs, rhs = (e.xreplace({t: at}) for e in sides)
+    rng = ctx.rng(salt)
+    values = {s: sample_value(ctx, s, rng, True) for s in sorted((lhs - rhs).free_symbols | at.free_symbols, key=str)}
+    shown = {str(k): str(v) for k, v in values.items()}
+    shown[str(u)] = str(sp.nsimplify(at.xreplace(values)))
+    lhs, rhs = (sp.simplify(sp.nsimplify(e.xreplace(values))) for e in (lhs, rhs))
+    return Counterexample({str(k): v for k, v in size.items()}, shown, str(lhs), str(rhs), note)
+
+
+def _back_substitute(ctx, size, sides, t, v, u, salt):
+    """Label of 'the condition holds with equality at u = v'; raises _Fail with a point otherwise."""
+    lhs, rhs = (s.xreplace({t: v}) for s in sides)
+    if reduce_zero(lhs - rhs):
+        return Label.EXACT
+    rng = ctx.rng(salt)
+    symbols = sorted((lhs - rhs).free_symbols, key=str)
+    for readable in [True] * (POINTS // 2) + [False] * (POINTS // 2):
+        values = {s: sample_value(ctx, s, rng, readable) for s in symbols}
+        a, b = sp.nsimplify(lhs.xreplace(values)), sp.nsimplify(rhs.xreplace(values))
+        if not reduce_zero(sp.radsimp(a - b)):
+            shown = {str(k): str(x) for k, x in values.items()}
+            shown[str(u)] = str(sp.nsimplify(v.xreplace(values)))
+            raise _Fail(Counterexample({str(k): x for k, x in size.items()}, shown,
+                                       str(sp.simplify(a)), str(sp.simplify(b)),
+                                       "the two sides of the condition at the claimed solution: they differ"))
+    return Label.RANDOM
+
+
+def _solve_equation(ctx, size, sides, t, v, u, domain_name, salt):
+    num, den = sp.fraction(sp.cancel(sp.together(sides[0] - sides[1])))
+    try:
+        poly = sp.Poly(num, t)
+    except sp.PolynomialError:
+        raise Unsupported(f"the condition is not polynomial in {u}") from None
+    if poly.is_zero:
+        raise _Fail(_cx(ctx, size, sides, t, u, v + 1, "every value of the unknown satisfies the condition", salt))
+    if poly.LC().is_zero is not False:
+        raise Unsupported(f"the leading coefficient {poly.LC()} in {u} may vanish")
+    roots = sp.roots(poly)
+    if sum(roots.values()) < poly.degree():
+        raise Unsupported(f"not every root in {u} of the condition was found")
+    inside = [r for r in roots if _in_domain(r, domain_name) and not reduce_zero(den.xreplace({t: r}))]
+    others = [r for r in inside if not reduce_zero(r - v)]
+    if others:
+        raise _Fail(_cx(ctx, size, sides, t, u, others[0],
+                        "another value in the domain also satisfies the condition: the solution is not unique", salt))
+    if len(inside) == len(others):
+        raise _Fail(_cx(ctx, size, sides, t, u, v, f"the claimed value is not in the {domain_name} domain", salt))
+
+
+def _solve_inequality(ctx, size, sides, t, v, u, domain_name, strict, claimed_op, salt):
+    den = sp.fraction(sp.together(sides[0] - sides[1]))[1]
+    if den.has(t) and not (den.is_positive or den.is_negative):
+        raise Unsupported(f"the condition may have a pole in the domain of {u}")
+    slope = sp.diff(sides[0] - sides[1], t)
+    if slope.is_positive:
+        side = "inc"
+    elif slope.is_negative:
+        side = "dec"
+    else:
+        raise Unsupported(f"cannot show the condition is strictly monotone in {u}")
+    expected = _UPPER[(side, strict)]
+    if claimed_op != expected:
+        # a point the claim admits and the condition does not (or the other way round)
+        at = v if expected[0] == claimed_op[0] else (v + 1 if expected == "<=" or expected == "<" else v / 2)
+        raise _Fail(_cx(ctx, size, sides, t, u, at,
+                        f"the solutions are {u} {expected} {v}, not {u} {claimed_op} {v}", salt))
+    closure = {"positive": v.is_nonnegative, "nonnegative": v.is_nonnegative,
+               "probability": fuzzy_and([v.is_nonnegative, (1 - v).is_nonnegative])}
+    fact = closure.get(domain_name, True)
+    if fact is None:
+        raise Unsupported(f"cannot decide whether {v} lies in the domain of {u}")
+    if not fact:
+        raise _Fail(_cx(ctx, size, sides, t, u, v, f"{v} lies outside the {domain_name} domain of {u}", salt))
+
+
+@checker("solve")
+def check_solve(prev, step, ctx):
+    cond, claim = prev.expr, step.expr
+    if not isinstance(cond, Relational) or not isinstance(claim, Relational):
+        raise Unsupported("a solve step goes from a relation to 'unknown = value' (or <=, >=)")
+    if cond.rel_op not in ("==", "<=", "<", ">=", ">"):
+        raise Unsupported(f"solving a {cond.rel_op} condition")
+    u, v = claim.lhs, claim.rhs
+    cond = expand_definitions(cond, ctx.derivation.definitions)
+    if not cond.has(u) or v.has(u):
+        raise Unsupported(f"the condition must contain the unknown {u} and the solution must not")
+    domain_name, assumptions = _unknown_domain(ctx, u)
+    t = sp.Dummy("u", **assumptions)
+    left, right = (cond.lhs.xreplace({u: t}), cond.rhs.xreplace({u: t}))
+    if cond.rel_op in (">=", ">"):
+        left, right = right, left
+    strict = cond.rel_op in ("<", ">")
+    if (cond.rel_op == "==") != (claim.rel_op == "=="):
+        what = "an equation has a value" if cond.rel_op == "==" else "an inequality has a range"
+        return Verdict(step.index, "solve", Label.FAILED, "kind of solution",
+                       counterexample=Counterexample({}, {}, str(cond), str(claim), f"{what} as its solution"))
+    sized = any(needs_sizes(e, ctx.derivation) for e in (left, right, v))
+    sizes = ctx.sizes if sized else [{}]
+    worst = Label.EXACT if sized else Label.PROVED
+    try:
+        for size in sizes:
+            g = ctx.grounder(size)
+            sides = (g.scalar(left), g.scalar(right))
+            value = g.scalar(v)
+            label = _back_substitute(ctx, size, sides, t, value, u, step.index)
+            if cond.rel_op == "==":
+                _solve_equation(ctx, size, sides, t, value, u, domain_name, step.index)
+            else:
+                _solve_inequality(ctx, size, sides, t, value, u, domain_name, strict, claim.rel_op, step.index)
+            if label is Label.RANDOM:
+                worst = Label.RANDOM
+    except _Fail as fail:
+        return Verdict(step.index, "solve", Label.FAILED, "back-substitution and roots in the domain",
+                       sizes=sizes if sized else [], counterexample=fail.counterexample)
+    kind = "the only root in the domain" if cond.rel_op == "==" else "the boundary of a monotone condition"
+    method = f"substituted back; {kind} ({domain_name} ${latex(u)}$)"
+    return Verdict(step.index, "solve", worst, method, sizes=sizes if sized else [],
+                   seed=ctx.seed if worst is Label.RANDOM else None,
+                   points=POINTS * len(sizes) if worst is Label.RANDOM else 0)
