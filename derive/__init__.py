@@ -2,6 +2,11 @@
 
 A problem file builds one ``Derivation`` with this API and binds it to ``DERIVATION``.
 """
+import os
+
+# one BLAS thread: on 2 cores, threaded OpenBLAS made small SVDs 100x slower in cross-checks
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from sympy import Identity, Rational, sqrt, symbols, Symbol  # noqa: F401  (re-exported for problem files)
 
 from .crosschecks import enumerate_masks, monte_carlo

@@ -11,7 +11,7 @@ import click
 
 from . import loader
 from .checking import check
-from .errors import ProblemError
+from .errors import InvalidVariant, ProblemError
 from .params import BadParam, parse_assignments
 from .pdf import CompileError, TexMissing, compile_pdf
 from .printing import latex
@@ -32,6 +32,8 @@ def _guard(func, *args):
         return func(*args)
     except (loader.UnknownName, ProblemError, BadParam) as exc:
         raise BrokenInput(str(exc)) from None
+    except InvalidVariant as exc:
+        raise BrokenInput(f"these parameter values give no valid problem: {exc}") from None
 
 
 def _load(target):

@@ -94,7 +94,7 @@ def build(target, values):
     full = {**defaults(namespace["PARAMS"]), **values}
     try:
         derivation = namespace["build"](**full)
-    except InvalidVariant:
+    except (InvalidVariant, BadParam):
         raise
     except ProblemError as exc:
         raise exc.located(str(path), _line_in(path, exc.__traceback__)) from None

@@ -18,8 +18,12 @@ RULES = {}
 
 
 def register_rule(name, text, relations=("=",)):
-    RULES[name] = Rule(name, text, tuple(relations))
-    return RULES[name]
+    """Add a rule; registering one name twice with a different meaning is an error."""
+    rule = Rule(name, text, tuple(relations))
+    if name in RULES and RULES[name] != rule:
+        raise ValueError(f"rule {name!r} is already registered as {RULES[name]}")
+    RULES[name] = rule
+    return rule
 
 
 for _name, _text in [
