@@ -3,6 +3,7 @@ import time
 
 import numpy as np
 import pytest
+from derive.params import BadParam
 import sympy as sp
 from conftest import assert_rejected, load
 
@@ -76,7 +77,7 @@ def test_one_variant_builds_and_verifies_in_half_a_second():
 
 
 def test_mismatched_upstream_shape_is_bad_usage():
-    with pytest.raises(ProblemError, match="2×2 upstream gradient"):
+    with pytest.raises(BadParam, match="2×2 upstream gradient"):
         loader.build(NAME, {"upstream": [[1, 2, 3]]})
 
 
