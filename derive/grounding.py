@@ -188,8 +188,9 @@ class Grounder:
 def needs_sizes(expr, derivation):
     """Whether the expression only makes sense at concrete sizes (matrices, symbolic sums)."""
     dims = set(derivation.dimensions)
-    if any(isinstance(a, sp.MatrixSymbol) for a in sp.preorder_traversal(expr)):
-        return True  # explicit matrices of numbers need no size: their check is general
+    if any(getattr(a, "is_Matrix", False) and not isinstance(a, sp.MatrixBase)
+           for a in sp.preorder_traversal(expr)):
+        return True  # symbolic-size matrices; explicit matrices of numbers need no size
     return bool(expr.free_symbols & dims) and expr.has(sp.Sum, sp.Product, sp.Indexed)
 
 

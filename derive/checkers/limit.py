@@ -1,0 +1,108 @@
+"""Limit steps: the previous step is lim_{n→∞} F, the step is its value.
+
+What the limit assumes is declared on the limit itself: each quantity declared bounded
+(such as Σ_j g_j) becomes a symbol b; each declared to grow like r(n) becomes c·r(n) with c
+bounded; entries with fixed indices (g_i) are taken as bounded too, and the verdict says so.
+F must then be a polynomial in these bounded symbols with coefficients in n and constants;
+sympy.limit takes each coefficient's limit.  F − Σ lim(c_α)·b^α → 0 then holds for any
+bounded values, not only constant ones, so the verdict is a proof under the declared
+assumptions.  A sum left undeclared, or a non-polynomial F, is undecided, never passed.
+"""
+import sympy as sp
+
+from ..calculus import At, Entries, Entry, Lim, Partial
+from ..errors import Unsupported
+from ..rules import register_rule
+from ..verdicts import Counterexample, Label, Verdict
+from . import checker
+
+register_rule("bounded-over-n", "a bounded quantity divided by n tends to 0 as n grows", ("limit",))
+
+TRIES = 12
+
+
+def _strip(e):
+    return e.expr if isinstance(e, Entries) else e
+
+
+def describe(q):
+    """A quantity in words, for verdicts: a sum as 'the sum of g_j over j'."""
+    if isinstance(q, sp.Sum):
+        return f"the sum of {q.function} over {', '.join(str(lim[0]) for lim in q.limits)}"
+    return str(q)
+
+
+def _bounded_symbols(lim, exprs):
+    """exprs with the declared quantities and fixed entries replaced by bounded symbols;
+    also the symbols, their names for a counterexample, and the assumptions in words."""
+    n = lim.variable
+    subs, names, assumed = {}, {}, []
+    for number, q in enumerate(lim.bounded, 1):
+        b = sp.Symbol(f"b{number}", real=True)
+        subs[q], names[b] = b, describe(q)
+        assumed.append(f"{describe(q)} bounded")
+    for number, (q, rate) in enumerate(lim.grows.items(), 1):
+        c = sp.Symbol(f"c{number}", real=True)
+        subs[q], names[c] = c * rate, f"({describe(q)})/({rate})"
+        assumed.append(f"{describe(q)} growing like {rate}")
+    exprs = [e.xreplace(subs) for e in exprs]
+    entries = set().union(*(e.atoms(Entry) for e in exprs))
+    fixed = {}
+    for entry in entries:
+        if any(n in sp.sympify(a).free_symbols for a in entry.indices):
+            raise Unsupported(f"the entry {entry} moves with {n}: declare what it does as {n} grows")
+        fixed[entry] = sp.Symbol(str(entry), real=True)
+        names[fixed[entry]] = str(entry)
+        assumed.append(f"{entry} bounded")
+    exprs = [e.xreplace(fixed) for e in exprs]
+    for e in exprs:
+        if e.has(sp.Sum, Partial, At, Lim, Entry, sp.Indexed):
+            raise Unsupported(f"cannot take the limit of {e}: declare which quantities stay bounded")
+    return exprs, list(names), names, assumed
+
+
+def _limit(F, n, gens):
+    """Σ lim(c_α)·b^α for F = Σ c_α(n)·b^α; raises Unsupported where sympy has no answer."""
+    try:
+        poly = sp.Poly(sp.expand(F), *gens) if gens else None
+    except sp.PolynomialError:
+        raise Unsupported(f"{F} is not a polynomial in the bounded quantities {gens}") from None
+    terms = poly.terms() if poly is not None else [((), F)]
+    value, divergent = sp.S.Zero, []
+    for monomial, coeff in terms:
+        lc = sp.limit(coeff, n, sp.oo)
+        if lc.has(sp.Limit) or isinstance(lc, sp.AccumBounds) or lc is sp.nan:
+            raise Unsupported(f"sympy finds no limit of {coeff} as {n} → ∞")
+        term = sp.Mul(*[g ** k for g, k in zip(gens, monomial)])
+        if lc.has(sp.oo, -sp.oo, sp.zoo):
+            divergent.append(coeff * term)
+        value += lc * term
+    return value, divergent
+
+
+def _point(ctx, symbols, rng):
+    return {s: ctx.domain_of(s).sample(rng, readable=True) for s in sorted(symbols, key=str)}
+
+
+@checker("limit", symbol="=")
+def check_limit(prev, step, ctx):
+    lim = prev.expr
+    if not isinstance(lim, Lim):
+        raise Unsupported("a limit step needs the previous step written as a limit, Lim(expr, n, bounded=...)")
+    n = lim.variable
+    (F, V), gens, names, assumed = _bounded_symbols(lim, [_strip(lim.inner), _strip(step.expr)])
+    value, divergent = _limit(F, n, gens)
+    assuming = f", assuming {', '.join(assumed)}" if assumed else ""
+    method = f"sympy.limit of each coefficient as {n} → ∞{assuming}"
+    if not divergent and sp.expand(value - V) == 0:
+        return Verdict(step.index, "limit", Label.PROVED, method)
+    rng = ctx.rng(step.index)
+    note = f"limit as {n} → ∞{assuming}" + (f"; diverges through {divergent}" if divergent else "")
+    for _ in range(TRIES):
+        point = _point(ctx, (value.free_symbols | V.free_symbols) - {n}, rng)
+        lhs, rhs = value.xreplace(point), V.xreplace(point)
+        if divergent or sp.simplify(lhs - rhs) != 0:
+            cx = Counterexample({}, {names.get(s, str(s)): v for s, v in point.items()}, str(lhs), str(rhs), note)
+            return Verdict(step.index, "limit", Label.FAILED, method, seed=ctx.seed, counterexample=cx)
+    return Verdict(step.index, "limit", Label.UNDECIDED, method,
+                   detail="the limit and the step differ symbolically, yet no point separates them")

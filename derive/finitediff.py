@@ -1,0 +1,74 @@
+"""Finite differences of a declared forward map: an independent check of a gradient formula.
+
+The part's definition names ∂L/∂v.  The loss, with its upstream gradients drawn at random,
+is evaluated in floating point from the declared forward map alone; central differences in
+every entry of v are compared with the part's stated result at the same point.  Nothing of
+the chain is used.  The sizes differ from those of the exact checks.
+"""
+import numpy as np
+import sympy as sp
+
+from .backprop import graph
+from .calculus import Entries, Loss, Partial
+from .comparison import Context
+from .errors import ProblemError
+from .grounding import Grounder
+from .verdicts import Counterexample, Label, Verdict
+
+
+def _target(derivation, part):
+    top = derivation.steps[derivation.parts[part].start].expr
+    body = top.expr if isinstance(top, Entries) else top
+    if not (isinstance(body, Partial) and isinstance(body.f, Loss)):
+        raise ProblemError("finite differences need a part whose definition is ∂L/∂v")
+    return body.f, body.v.base
+
+
+def _sample(ctx, symbol, gen):
+    name = ctx.domain_of(symbol).name
+    if name in ("positive", "probability"):
+        return gen.uniform(0.2, 0.9) if name == "probability" else gen.uniform(0.5, 2.0)
+    return gen.normal()
+
+
+def finite_differences(derivation, part, size=None, points=3, h=1e-5, rtol=1e-6):
+    """A cross-check: central differences of the loss vs the stated ∂L/∂v of part ``part``."""
+    def run():
+        ctx = Context(derivation)
+        sz = size or {dim: 4 - (number % 2) for number, dim in enumerate(derivation.dimensions)}
+        grounder = Grounder(derivation, sz)
+        loss, wrt = _target(derivation, part)
+        below = graph(grounder).downstream(wrt)  # outputs not computed from wrt add a constant
+        value = grounder.scalar(Loss(loss.name, [p for p in loss.pairs if p[0] in below]))
+        stated = grounder.ground(derivation.parts[part].result)
+        entries = list(grounder.ground(wrt))
+        symbols = sorted(value.free_symbols | stated.free_symbols | set(entries), key=str)
+        f_loss = sp.lambdify(symbols, value, "numpy", docstring_limit=0)
+        f_stated = sp.lambdify(symbols, stated, "numpy", docstring_limit=0)
+        gen = np.random.default_rng(ctx.seed)
+        worst = 0.0
+        for _ in range(points):
+            point = {s: _sample(ctx, s, gen) for s in symbols}
+            claimed = np.asarray(f_stated(*point.values()), dtype=float).reshape(-1)
+            # one vectorised call: entry e moved up at position 2e and down at 2e + 1
+            moved = {s: np.full(2 * len(entries), v) for s, v in point.items()}
+            for number, entry in enumerate(entries):
+                moved[entry][2 * number] += h
+                moved[entry][2 * number + 1] -= h
+            values = np.asarray(f_loss(*moved.values()), dtype=float)
+            numeric = (values[0::2] - values[1::2]) / (2 * h)
+            errors = np.abs(numeric - claimed) / np.maximum(1.0, np.abs(numeric))
+            worst = max(worst, float(errors.max()))
+            if errors.max() > rtol:
+                number = int(errors.argmax())
+                shown = {str(s): f"{v:.4g}" for s, v in point.items()}
+                cx = Counterexample({str(k): v for k, v in sz.items()}, shown, f"{numeric[number]:.8g}",
+                                    f"{claimed[number]:.8g}",
+                                    f"finite difference vs stated result, entry {entries[number]}")
+                return Verdict(-1, "cross-check", Label.FAILED, "central differences", counterexample=cx)
+        at = ", ".join(f"{k}={v}" for k, v in sz.items())
+        method = (f"central differences (h = {h:g}) of the declared forward map in every entry of "
+                  f"{wrt.name} at {at}, {points} random points; largest relative error {worst:.1e} "
+                  f"(tolerance {rtol:g})")
+        return Verdict(-1, "cross-check", Label.NUMERIC, method, seed=ctx.seed, points=points)
+    return run
