@@ -2,6 +2,7 @@
 from sympy import Add, KroneckerDelta, Sum, sqrt
 
 from derive import Derivation
+from derive.graphs import computational_graph
 from derive.calculus import At, Lim, formula, forward, indexed, indices, loss, over, partial
 from derive.finitediff import finite_differences
 
@@ -114,5 +115,9 @@ D.erratum(
 )
 D.crosscheck("finite differences of the forward map (i)", finite_differences(D, part=0))
 D.crosscheck("finite differences of the forward map (ii)", finite_differences(D, part=3))
+D.figure(computational_graph(D, ["Y"]),
+         r"Training-time batch normalization as a computational graph (Homework 5, Q6(a)): inputs $X$, "
+         r"$\gamma$, $\beta$; intermediate nodes $\mu$, $\sigma^2$, $Z$; output $Y$. Drawn from the forward "
+         r"map declared above, so every arrow is a dependence the checker differentiates.")
 
 DERIVATION = D
