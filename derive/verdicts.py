@@ -3,6 +3,16 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
+def _plain(value):
+    """A JSON-friendly value: sympy integers become ints, anything else its string."""
+    try:
+        if int(value) == value:
+            return int(value)
+    except (TypeError, ValueError):
+        pass
+    return value if isinstance(value, (int, float, str)) else str(value)
+
+
 class Label(Enum):
     PROVED = "proved"
     EXACT = "checked exactly at sizes"
@@ -40,7 +50,7 @@ class Counterexample:
         return text + (f" ({self.note})" if self.note else "")
 
     def as_dict(self):
-        return {"size": {str(k): v for k, v in self.size.items()},
+        return {"size": {str(k): _plain(v) for k, v in self.size.items()},
                 "values": {str(k): str(v) for k, v in self.values.items()},
                 "lhs": self.lhs, "rhs": self.rhs, "note": self.note}
 
@@ -74,8 +84,8 @@ class Verdict:
     def as_dict(self):
         return {"index": self.index, "relation": self.relation, "label": self.label.value,
                 "ok": self.ok, "method": self.method,
-                "sizes": [{str(k): v for k, v in s.items()} for s in self.sizes],
-                "seed": self.seed, "points": self.points, "seconds": round(self.seconds, 4),
+                "sizes": [{str(k): _plain(v) for k, v in s.items()} for s in self.sizes],
+                "seed": self.seed, "points": _plain(self.points), "seconds": round(self.seconds, 4),
                 "counterexample": self.counterexample.as_dict() if self.counterexample else None,
                 "detail": self.detail}
 

@@ -142,3 +142,10 @@ def test_render_without_tex_says_how_to_install(runner, tmp_path, monkeypatch):
     result = runner.invoke(main, ["render", "dropout_tikhonov", "--pdf", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "apt-get install texlive-latex-base" in result.output
+
+
+def test_json_for_every_derivation_is_valid(runner):
+    result = runner.invoke(main, ["check", "--all", "--json"])
+    assert result.exit_code == 0, result.output[-2000:]
+    doc = json.loads(result.output)
+    assert doc["ok"] and all(d["ok"] for d in doc["derivations"])
