@@ -19,29 +19,35 @@ def _definition_parts(derivation):
     return top.inner, top.over
 
 
+def _grounded(derivation, size):
+    """The definition's integrand and the stated result at one size, and the random entries."""
+    ctx = Context(derivation)
+    sz = size or ctx.sizes[0]
+    g = Grounder(derivation, sz)
+    inner, over = _definition_parts(derivation)
+    value = _scalar(g.ground(inner))
+    result = _scalar(g.ground(derivation.result_expr))
+    rvars = [s for m in over for s in g.matrix_of(m)]
+    laws = {s: law for m in over for s, law in g.laws_of[m].items()}
+    return ctx, sz, value, result, rvars, laws
+
+
 def _scalar(g):
     return g[0, 0] if isinstance(g, sp.MatrixBase) else g
 
 
-def _random_point(ctx, grounder, symbols, rng):
+def _random_point(ctx, symbols, rng):
     return {s: ctx.domain_of(s).sample(rng, readable=True) for s in sorted(symbols, key=str)}
 
 
 def enumerate_masks(derivation, size=None, points=3):
     """E over Bernoulli masks by summing over every mask pattern, exactly, at one size."""
     def run():
-        ctx = Context(derivation)
-        sz = size or ctx.sizes[0]
-        g = Grounder(derivation, sz)
-        inner, over = _definition_parts(derivation)
-        value = _scalar(g.ground(inner))
-        result = _scalar(g.ground(derivation.result_expr))
-        rvars = [s for m in over for s in g.matrix_of(m)]
-        laws = {s: law for m in over for s, law in g.laws_of[m].items()}
+        ctx, sz, value, result, rvars, laws = _grounded(derivation, size)
         rng = ctx.rng(99)
         others = (value.free_symbols | result.free_symbols) - set(rvars)
         for _ in range(points):
-            point = _random_point(ctx, g, others, rng)
+            point = _random_point(ctx, others, rng)
             v = sp.expand(value.xreplace(point))
             total = sp.S.Zero
             for mask in itertools.product((0, 1), repeat=len(rvars)):
@@ -66,16 +72,9 @@ def enumerate_masks(derivation, size=None, points=3):
 def monte_carlo(derivation, size=None, samples=200_000, sigmas=5.0):
     """Sample the random matrices of the definition and compare the mean with the result."""
     def run():
-        ctx = Context(derivation)
-        sz = size or ctx.sizes[0]
-        g = Grounder(derivation, sz)
-        inner, over = _definition_parts(derivation)
-        value = _scalar(g.ground(inner))
-        result = _scalar(g.ground(derivation.result_expr))
-        rvars = [s for m in over for s in g.matrix_of(m)]
-        laws = {s: law for m in over for s, law in g.laws_of[m].items()}
+        ctx, sz, value, result, rvars, laws = _grounded(derivation, size)
         rng = ctx.rng(7)
-        point = _random_point(ctx, g, (value.free_symbols | result.free_symbols) - set(rvars), rng)
+        point = _random_point(ctx, (value.free_symbols | result.free_symbols) - set(rvars), rng)
         f = sp.lambdify(rvars, value.xreplace(point), "numpy")
         gen = np.random.default_rng(ctx.seed)
         draws = []

@@ -194,6 +194,10 @@ class Derivation:
     def of_kind(self, kind):
         return [d for d in self.declared if d.kind == kind]
 
+    def symbol_table(self):
+        """Every declared quantity by its printed name, e.g. for building wrong variants."""
+        return {str(d.obj): d.obj for d in self.declared}
+
     @property
     def dimensions(self):
         return [d.obj for d in self.of_kind("dimension")]

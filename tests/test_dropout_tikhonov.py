@@ -9,7 +9,7 @@ from derive.verdicts import Label
 @pytest.fixture(scope="module")
 def dropout():
     d = load("dropout_tikhonov")
-    ns = {str(decl.obj): decl.obj for decl in d.declared}
+    ns = d.symbol_table()
     return d, ns
 
 
@@ -63,9 +63,9 @@ def test_confusing_n_and_d_is_valid_only_for_square_x_and_rejected(dropout):
 @pytest.fixture(scope="module")
 def square():
     d, s = load("dropout_tikhonov"), None
-    ns = {str(decl.obj): decl.obj for decl in d.declared}
+    ns = d.symbol_table()
     sq = d.specialized({ns["d"]: ns["n"]})
-    return sq, {str(decl.obj): decl.obj for decl in sq.declared}
+    return sq, sq.symbol_table()
 
 
 def test_square_variant_still_verifies(square):

@@ -18,7 +18,7 @@ SUBST_B, SCALE_B, SUBST_C, NAME_C, SPEC_D, CLAIM_D = 1, 2, 4, 5, 7, 8
 @pytest.fixture(scope="module")
 def ridge():
     d = load("dropout_to_ridge")
-    return d, {str(decl.obj): decl.obj for decl in d.declared}
+    return d, d.symbol_table()
 
 
 def with_substitution(d, index, replace):

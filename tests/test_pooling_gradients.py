@@ -24,7 +24,7 @@ def d():
 
 @pytest.fixture(scope="module")
 def s(d):
-    return {str(decl.obj): decl.obj for decl in d.declared}
+    return d.symbol_table()
 
 
 def numpy_gradients(x, up):

@@ -22,7 +22,7 @@ def d():
 
 @pytest.fixture(scope="module")
 def s(d):
-    return {str(decl.obj): decl.obj for decl in d.declared}
+    return d.symbol_table()
 
 
 def scatter_add(x, h, stride):
