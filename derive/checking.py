@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from .checkers import CHECKERS
 from .comparison import Context
-from .errors import ProblemError, Unsupported
+from .errors import Unsupported
 from .verdicts import Label, Report, Verdict
 
 STEP_TIMEOUT = 30.0  # seconds; a step over this is undecided
@@ -64,8 +64,6 @@ def check_step(prev, step, ctx, timeout=STEP_TIMEOUT):
         except Unsupported as exc:
             verdict = Verdict(step.index, step.relation, Label.UNDECIDED, "no applicable checker",
                               detail=str(exc))
-        except ProblemError:
-            raise
     verdict.seconds = time.perf_counter() - start
     return verdict
 

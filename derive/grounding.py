@@ -5,10 +5,8 @@ integer; expectations are computed from the declared laws.  Nothing is asserted 
 author here: the instance is derived mechanically from the printed object.
 """
 import sympy as sp
-from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .errors import ShapeMismatch, Unsupported
-from .mathobjects import Diag, DiagPow, Expectation, MatExpectation, SqNorm, Variance
 from .randomness import expect
 
 
@@ -193,5 +191,3 @@ def needs_sizes(expr, derivation):
         return True  # symbolic-size matrices; explicit matrices of numbers need no size
     return bool(expr.free_symbols & dims) and expr.has(sp.Sum, sp.Product, sp.Indexed)
 
-
-ABSTRACT = (SqNorm, Diag, DiagPow, MatExpectation, Expectation, Variance, MatrixElement)

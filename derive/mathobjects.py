@@ -158,8 +158,3 @@ def diag(A):
 def diag_sqrt(D):
     """D^{1/2} of a diagonal matrix (e.g. Γ = diag(XᵀX)^{1/2})."""
     return DiagPow(D, sp.Rational(1, 2))
-
-
-def scalar(expr):
-    """The scalar value of a 1x1 matrix expression, for mixing with plain scalars."""
-    return sp.Trace(expr) if _is_matrix(expr) else expr

@@ -5,7 +5,6 @@ Fixes: brackets around Hadamard products and sums inside products ((R∘X)w, not
 """
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.precedence import PRECEDENCE
 
 
 class DerivePrinter(LatexPrinter):
@@ -120,5 +119,3 @@ def latex(expr, **settings):
     """LaTeX for one expression, with derive's fixes."""
     return DerivePrinter(settings).doprint(expr)
 
-
-_ = PRECEDENCE  # precedence table kept importable for printer extensions

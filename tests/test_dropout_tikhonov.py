@@ -62,7 +62,7 @@ def test_confusing_n_and_d_is_valid_only_for_square_x_and_rejected(dropout):
 
 @pytest.fixture(scope="module")
 def square():
-    d, s = load("dropout_tikhonov"), None
+    d = load("dropout_tikhonov")
     ns = d.symbol_table()
     sq = d.specialized({ns["d"]: ns["n"]})
     return sq, sq.symbol_table()

@@ -97,7 +97,7 @@ def test_pricing_wtw_as_wwt_is_rejected(ns):
 
 def test_the_cheap_cost_claimed_for_the_order_as_written_is_rejected(ns):
     d, s = ns
-    c, do, di, W = s["c"], s["d_out"], s["d_in"], s["W"]
+    c, W = s["c"], s["W"]
     # without the brackets W Wᵀ W is evaluated left to right: no saving
     assert_rejected(d, 8, Cost(ordered(Rational(1, 2), 3 * W - W * W.T * W), c))
 
@@ -120,7 +120,6 @@ def test_transposed_order_is_rejected_for_a_square_matrix(ns):
     # with d_out = d_in the shapes fit, yet (3I - WᵀW)W ≠ (3I - WWᵀ)W: matrices are not scalars
     d, s = ns
     sq = d.specialized({s["d_in"]: s["d_out"]})
-    t = {str(x.obj): x.obj for x in sq.declared}
-    W, do = t["W"], t["d_out"]
+    W = sq.symbol_table()["W"]
     v = assert_rejected(sq, 5, ordered(Rational(1, 2), 3 * W - W.T * W * W))
     assert v.counterexample.size["d_out"] >= 2

@@ -7,7 +7,7 @@ from derive.params import BadParam
 import sympy as sp
 from conftest import assert_rejected, load
 
-from derive import ProblemError, loader
+from derive import loader
 from derive.checking import check
 from derive.cnn import Kron
 from derive.convolution import Entry

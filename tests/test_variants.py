@@ -91,7 +91,6 @@ def test_cli_seed_is_reproducible(runner, tmp_path):
     a = runner.invoke(main, ["render", "filter_recovery", "--seed", "9", "--out", str(tmp_path / "a")])
     b = runner.invoke(main, ["render", "filter_recovery", "--seed", "9", "--out", str(tmp_path / "b")])
     assert a.exit_code == b.exit_code == 0
-    strip = lambda t: "\n".join(l for l in t.splitlines() if "Time" not in l and "time" not in l and " s." not in l)
     ta = (tmp_path / "a" / "filter_recovery-seed9.tex").read_text()
     tb = (tmp_path / "b" / "filter_recovery-seed9.tex").read_text()
     assert ta.split(r"\subsection*{Verification}")[0] == tb.split(r"\subsection*{Verification}")[0]
