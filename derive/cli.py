@@ -128,13 +128,13 @@ def _write_pdf(tex_path, pdf):
     if not pdf:
         return
     try:
-        pdf_path = compile_pdf(tex_path)
+        compile_pdf(tex_path)
     except TexMissing as exc:
         raise Failed(str(exc)) from None
     except CompileError as exc:
         click.echo(exc.log_excerpt, err=True)
         raise Failed(str(exc)) from None
-    click.echo(f"wrote {pdf_path}")
+    click.echo(f"wrote {tex_path.with_suffix('.pdf')}")
 
 
 def _refuse(name, report, tex_path):

@@ -149,3 +149,22 @@ def test_json_for_every_derivation_is_valid(runner):
     assert result.exit_code == 0, result.output[-2000:]
     doc = json.loads(result.output)
     assert doc["ok"] and all(d["ok"] for d in doc["derivations"])
+
+
+def test_render_homework_key(runner, tmp_path):
+    result = runner.invoke(main, ["render", "hw5", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    tex = (tmp_path / "hw5.tex").read_text()
+    assert "Q1(b)" in tex and "Q9(b)" in tex and "Model answer (not machine-checked)" in tex
+    assert tex.index("Q1(b)") < tex.index("Q4(a)") < tex.index("Q8")
+
+
+def test_homework_takes_no_parameters(runner, tmp_path):
+    result = runner.invoke(main, ["render", "hw4", "--seed", "3", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "single problem" in result.output
+
+
+def test_check_homework_checks_its_problems(runner):
+    result = runner.invoke(main, ["check", "hw4"])
+    assert result.exit_code == 0, result.output
+    assert "mup_spectral_bounds: verified" in result.output
