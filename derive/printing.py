@@ -108,11 +108,19 @@ class DerivePrinter(LatexPrinter):
         return super()._print_Rational(e)
 
 
+def _matrix_factors(e):
+    if isinstance(e, sp.MatrixSymbol) or type(e).__name__ == "SqNorm":
+        return 1  # a norm reads as one factor, whatever is inside
+    return sum(_matrix_factors(a) for a in e.args)
+
+
 def _term_order(term):
-    # sympy sorts sums canonically (-pXw + y); a reader expects y - pXw: terms with a
-    # positive sign first, then those with a unit coefficient.  Display order only.
+    # sympy sorts sums canonically (-pXw + y, w^T..w before y^T y); a reader expects the
+    # expansion order y^T y - 2 w^T X^T y + w^T X^T X w: terms with fewer matrix factors
+    # first, then positive before negative, unit coefficients first.  Display order only.
+    factors = _matrix_factors(term)
     coeff = term.as_coeff_mmul()[0] if isinstance(term, sp.MatMul) else sp.S.One
-    return (bool(coeff.could_extract_minus_sign()), coeff not in (1, -1))
+    return (factors, bool(coeff.could_extract_minus_sign()), coeff not in (1, -1))
 
 
 def latex(expr, **settings):

@@ -27,7 +27,7 @@ p = sp.Symbol("p", positive=True)
     (diag(X.T * X), r"\operatorname{diag}(X^{\top} X)"),
     (diag_sqrt(diag(X.T * X)), r"\operatorname{diag}(X^{\top} X)^{1/2}"),
     (w.T * X.T * y, r"w^{\top} X^{\top} y"),
-    ((X * w + y).T * y, r"\left(w^{\top} X^{\top} + y^{\top}\right) y"),
+    ((X * w + y).T * y, r"\left(y^{\top} + w^{\top} X^{\top}\right) y"),
     (p * (1 - p) * sqnorm(w), r"p \left(1 - p\right) \left\| w \right\|_2^2"),
 ])
 def test_printer(expr, expected):
