@@ -116,6 +116,18 @@ class Graph:
 
     def slope(self, seed, expr):
         """d expr / d seed, through every placeholder expr uses."""
+        return self._through(seed, expr, lambda s: _diff(expr, s))
+
+    def _chain(self, seed, u):
+        return self._through(seed, self.formulas[u], lambda s: self._local(u, s))
+
+    def _local(self, u, s):
+        if (u, s) not in self.local:
+            self.local[(u, s)] = _diff(self.formulas[u], s)
+        return self.local[(u, s)]
+
+    def _through(self, seed, expr, partial):
+        """Σ_s ∂expr/∂s · ds/dseed over the placeholders s downstream of seed (memoised)."""
         node = self.owner[seed][0]
         total = sp.S.Zero
         for s in expr.free_symbols & self.owner.keys():
@@ -128,25 +140,7 @@ class Graph:
             else:
                 continue
             if rate != 0:
-                total += _diff(expr, s) * rate
-        return total
-
-    def _chain(self, seed, u):
-        node = self.owner[seed][0]
-        total = sp.S.Zero
-        for s in self.formulas[u].free_symbols & self.owner.keys():
-            if s == seed:
-                rate = sp.S.One
-            elif s in self.formulas and self.owner[s][0] in self.downstream(node):
-                if (seed, s) not in self.tangents:
-                    self.tangents[(seed, s)] = self._chain(seed, s)
-                rate = self.tangents[(seed, s)]
-            else:
-                continue
-            if rate != 0:
-                if (u, s) not in self.local:
-                    self.local[(u, s)] = _diff(self.formulas[u], s)
-                total += self.local[(u, s)] * rate
+                total += partial(s) * rate
         return total
 
 

@@ -191,3 +191,16 @@ def needs_sizes(expr, derivation):
         return True  # symbolic-size matrices; explicit matrices of numbers need no size
     return bool(expr.free_symbols & dims) and expr.has(sp.Sum, sp.Product, sp.Indexed)
 
+
+def mentions(expr, classes, definitions):
+    """Whether expr contains a node of ``classes``, looking through named definitions."""
+    seen, todo = set(), [expr]
+    while todo:
+        e = todo.pop()
+        for node in sp.preorder_traversal(e):
+            if isinstance(node, classes):
+                return True
+            if node in definitions and node not in seen:
+                seen.add(node)
+                todo.append(definitions[node])
+    return False

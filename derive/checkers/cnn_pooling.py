@@ -6,34 +6,21 @@ by its argument that is strictly largest at X_0, the linear piece that holds nea
 is a kink: undecided, never passed); the result is differentiated exactly and evaluated at X_0.
 The new step must carry the differentiation out (no GradAt left) and equal it entry by entry.
 """
-import sympy as sp
 
 from ..cnn import GradAt
 from ..comparison import compare_grounded
 from ..errors import Unsupported
+from ..grounding import mentions
 from ..verdicts import Label, Verdict
 from . import checker
-
-
-def _mentions_grad(expr, definitions):
-    todo, seen = [expr], set()
-    while todo:
-        e = todo.pop()
-        for node in sp.preorder_traversal(e):
-            if isinstance(node, GradAt):
-                return True
-            if node in definitions and node not in seen:
-                seen.add(node)
-                todo.append(definitions[node])
-    return False
 
 
 @checker("gradient-at")
 def check_gradient_at(prev, step, ctx):
     defs = ctx.derivation.definitions
-    if not _mentions_grad(prev.expr, defs):
+    if not mentions(prev.expr, GradAt, defs):
         raise Unsupported("a gradient-at step rewrites a gradient at a point, and the previous step has none")
-    if _mentions_grad(step.expr, defs):
+    if mentions(step.expr, GradAt, defs):
         raise Unsupported("a gradient-at step must carry out the differentiation")
     g = ctx.grounder({})
     label, cx, points = compare_grounded(ctx, g, {}, g.ground(prev.expr), g.ground(step.expr), step.index)

@@ -12,7 +12,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..comparison import compare_grounded
 from ..convolution import memo_ground
 from ..errors import ProblemError, ShapeMismatch, Unsupported
-from ..grounding import Grounder
+from ..grounding import Grounder, mentions
 from ..mathobjects import Expectation, MatExpectation, Variance
 from ..rules import register_rule
 from ..verdicts import Label, Verdict
@@ -90,20 +90,6 @@ def partial(f, v):
     return Partial(f, v)
 
 
-def _mentions(expr, classes, definitions):
-    """Whether expr contains a node of ``classes``, looking through named definitions."""
-    seen, todo = set(), [expr]
-    while todo:
-        e = todo.pop()
-        for node in sp.preorder_traversal(e):
-            if isinstance(node, classes):
-                return True
-            if node in definitions and node not in seen:
-                seen.add(node)
-                todo.append(definitions[node])
-    return False
-
-
 def _grounder(ctx, size, random):
     g = Grounder(ctx.derivation, size)
     if not random:  # nothing is integrated out: show every sampled matrix in a counterexample
@@ -114,11 +100,11 @@ def _grounder(ctx, size, random):
 @checker("gradient")
 def check_gradient(prev, step, ctx):
     defs = ctx.derivation.definitions
-    if not _mentions(prev.expr, Grad, defs):
+    if not mentions(prev.expr, Grad, defs):
         raise Unsupported("a gradient step rewrites ∂L/∂w, and the previous step has none")
-    if _mentions(step.expr, Grad, defs):
+    if mentions(step.expr, Grad, defs):
         raise Unsupported("a gradient step must carry out the differentiation: the step still has ∂L/∂w")
-    random = any(_mentions(e, (Expectation, MatExpectation, Variance), defs) for e in (prev.expr, step.expr))
+    random = any(mentions(e, (Expectation, MatExpectation, Variance), defs) for e in (prev.expr, step.expr))
     worst, points = Label.EXACT, 0
     for size in ctx.sizes:
         g = _grounder(ctx, size, random)
