@@ -1,0 +1,213 @@
+"""The verdict cache: a step's verdict is reused only when every input of its check is the same.
+
+The key of a step is a hash of everything its checker can read: both expressions (sympy
+``srepr``, which includes assumptions), relation, rule and options of both steps, the step's
+index (checkers salt their random points with it), the derivation's declarations (domains,
+laws, definitions), its sizes and unknowns, the seed, the time limit, a hash of derive's own
+source files and the versions of Python, sympy, mpmath and numpy.  Anything that cannot be
+written down exactly (a function from a problem file, an object of a class outside sympy and
+derive) makes the step *uncacheable*: it is simply checked again.  So an edited step, or an
+edit to anything it depends on, can never be served an old verdict.
+
+Entries live under ``$DERIVE_CACHE_DIR``, else ``$XDG_CACHE_HOME/derive``, else
+``~/.cache/derive``: one JSON file per key, written to a temporary file and moved into
+place with ``os.replace`` (atomic, so concurrent runs never see half an entry).  An entry
+that cannot be read or rebuilt is ignored (and checked again).
+"""
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import types
+from functools import lru_cache
+from pathlib import Path
+
+import sympy as sp
+from sympy.core.function import UndefinedFunction
+
+from .verdicts import Counterexample, Label, Verdict
+
+FORMAT = 1  # bump when the entry layout changes
+PACKAGE = Path(__file__).resolve().parent
+
+
+class Uncacheable(Exception):
+    """An input that cannot be keyed exactly: the step is checked, never looked up."""
+
+
+def cache_dir():
+    """Where entries are stored (the directory need not exist yet)."""
+    explicit = os.environ.get("DERIVE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "derive"
+
+
+def clear():
+    """Delete every entry; returns how many were removed."""
+    root = cache_dir() / "verdicts"
+    count = sum(1 for _ in root.rglob("*.json")) if root.is_dir() else 0
+    shutil.rmtree(root, ignore_errors=True)
+    return count
+
+
+@lru_cache(maxsize=1)
+def source_hash():
+    """Hash of every .py file of derive: any change to the engine invalidates every entry."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        h.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import mpmath
+    versions = {"python": sys.version, "sympy": sp.__version__, "mpmath": mpmath.__version__}
+    try:
+        from importlib.metadata import version
+        versions["numpy"] = version("numpy")  # without importing numpy
+    except Exception:
+        versions["numpy"] = None
+    return {"format": FORMAT, "derive": source_hash(), **versions}
+
+
+def _ours(module):
+    return module == "derive" or (module or "").startswith(("derive.", "sympy.")) or module == "sympy"
+
+
+def _basic(expr):
+    """srepr of a sympy object, refusing classes from elsewhere and state hidden outside args."""
+    extra = []
+    for node in sp.preorder_traversal(expr):
+        kind = type(node)
+        # an undefined function f(x) is all name and arguments; any other class from a
+        # problem file could behave in ways its srepr does not show
+        if not _ours(kind.__module__) and not isinstance(kind, UndefinedFunction):
+            raise Uncacheable(f"{kind.__qualname__} is not a sympy or derive class")
+        state = getattr(node, "__dict__", None)  # sympy's own classes keep only caches there
+        if state and not kind.__module__.startswith("sympy"):
+            extra.append([kind.__qualname__, canon(state)])
+    return ["sympy", sp.srepr(expr), extra]
+
+
+def canon(obj):
+    """A JSON value that determines ``obj`` exactly, or Uncacheable."""
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, int):
+        return ["int", str(obj)]
+    if isinstance(obj, float):
+        return ["float", obj.hex()]
+    if isinstance(obj, sp.Basic):
+        return _basic(obj)
+    if isinstance(obj, enum.Enum):
+        return ["enum", type(obj).__qualname__, canon(obj.value)]
+    if isinstance(obj, range):
+        return ["range", obj.start, obj.stop, obj.step]
+    if isinstance(obj, (list, tuple)):
+        return [type(obj).__name__, [canon(x) for x in obj]]
+    if isinstance(obj, (set, frozenset)):
+        return ["set", sorted((canon(x) for x in obj), key=json.dumps)]
+    if isinstance(obj, dict):
+        return ["dict", sorted(([canon(k), canon(v)] for k, v in obj.items()), key=json.dumps)]
+    kind = type(obj)
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType, type)):
+        # a named function or class of derive/sympy is covered by the source hash and versions;
+        # closures and problem-file functions carry state we cannot see
+        if _ours(obj.__module__) and not getattr(obj, "__closure__", None) \
+                and "<" not in obj.__qualname__:
+            return ["callable", obj.__module__, obj.__qualname__]
+        raise Uncacheable(f"the function {obj.__qualname__} cannot be keyed")
+    if _ours(kind.__module__):
+        if dataclasses.is_dataclass(obj):
+            fields = {f.name: canon(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+            extra = {k: canon(v) for k, v in vars(obj).items() if k not in fields} \
+                if hasattr(obj, "__dict__") else {}
+            return ["object", kind.__module__, kind.__qualname__, fields, extra]
+        if hasattr(obj, "__dict__") and not hasattr(kind, "__slots__"):
+            return ["object", kind.__module__, kind.__qualname__, canon(vars(obj))]
+    raise Uncacheable(f"a {kind.__qualname__} cannot be keyed")
+
+
+def _digest(value):
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+
+
+def derivation_key(derivation):
+    """The part of every step's key that comes from the derivation as a whole."""
+    return _digest({"env": _environment(),
+                    "declared": canon(derivation.declared),
+                    "sizes": canon(derivation.sizes),
+                    "unknowns": canon(derivation.unknowns)})
+
+
+def _step_inputs(step):
+    return {"expr": canon(step.expr), "relation": step.relation, "rule": step.rule,
+            "options": canon(step.options)}
+
+
+def step_key(base, prev, step, seed, timeout):
+    """The key of one step's check, given ``derivation_key`` of its derivation."""
+    return _digest({"base": base, "prev": _step_inputs(prev), "step": _step_inputs(step),
+                    "index": step.index, "seed": canon(seed), "timeout": canon(float(timeout))})
+
+
+# -- verdicts to and from JSON ------------------------------------------------------
+
+def counterexample_from_dict(data):
+    return Counterexample(dict(data["size"]), dict(data["values"]), data["lhs"], data["rhs"],
+                          data.get("note", ""))
+
+
+def verdict_from_dict(data):
+    """Rebuild a Verdict from ``Verdict.as_dict()`` (labels by value, counterexample too)."""
+    cx = data.get("counterexample")
+    return Verdict(int(data["index"]), data["relation"], Label(data["label"]), data["method"],
+                   sizes=[dict(s) for s in data.get("sizes", [])], seed=data.get("seed"),
+                   points=data.get("points", 0), seconds=float(data.get("seconds", 0.0)),
+                   counterexample=counterexample_from_dict(cx) if cx else None,
+                   detail=data.get("detail", ""))
+
+
+class VerdictCache:
+    """Lookup and storage of verdicts by key; every failure to read is a miss."""
+
+    def __init__(self, root=None):
+        self.root = Path(root) if root else cache_dir()
+        self.hits = self.misses = 0
+
+    def _path(self, key):
+        return self.root / "verdicts" / key[:2] / f"{key}.json"
+
+    def get(self, key):
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            if data.get("key") != key:
+                raise ValueError("entry under the wrong name")
+            verdict = verdict_from_dict(data["verdict"])
+        except Exception:  # missing, truncated, corrupt or from another layout: a miss
+            self.misses += 1
+            return None
+        self.hits += 1
+        return verdict
+
+    def put(self, key, verdict):
+        """Store a verdict atomically; a cache that cannot be written is no error."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump({"key": key, "verdict": verdict.as_dict()}, out)
+            os.replace(tmp, path)
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except (OSError, UnboundLocalError):
+                pass
