@@ -91,7 +91,7 @@ def _basic(expr):
         if not _ours(kind.__module__) and not isinstance(kind, UndefinedFunction):
             raise Uncacheable(f"{kind.__qualname__} is not a sympy or derive class")
         state = getattr(node, "__dict__", None)  # sympy's own classes keep only caches there
-        if state and not kind.__module__.startswith("sympy"):
+        if state and not (kind.__module__ or "").startswith("sympy"):
             extra.append([kind.__qualname__, canon(state)])
     return ["sympy", sp.srepr(expr), extra]
 
@@ -160,19 +160,23 @@ def step_key(base, prev, step, seed, timeout):
 
 # -- verdicts to and from JSON ------------------------------------------------------
 
+def _from_dict(cls, data, convert):
+    """An instance of the dataclass ``cls`` from its ``as_dict()``: every field that is there,
+    converted by ``convert[name]`` where given; keys that are not fields (``ok``) are skipped."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs = {k: convert.get(k, lambda x: x)(v) for k, v in data.items() if k in names}
+    return cls(**kwargs)
+
+
 def counterexample_from_dict(data):
-    return Counterexample(dict(data["size"]), dict(data["values"]), data["lhs"], data["rhs"],
-                          data.get("note", ""))
+    return _from_dict(Counterexample, data, {})
 
 
 def verdict_from_dict(data):
-    """Rebuild a Verdict from ``Verdict.as_dict()`` (labels by value, counterexample too)."""
-    cx = data.get("counterexample")
-    return Verdict(int(data["index"]), data["relation"], Label(data["label"]), data["method"],
-                   sizes=[dict(s) for s in data.get("sizes", [])], seed=data.get("seed"),
-                   points=data.get("points", 0), seconds=float(data.get("seconds", 0.0)),
-                   counterexample=counterexample_from_dict(cx) if cx else None,
-                   detail=data.get("detail", ""))
+    """Rebuild a Verdict from ``Verdict.as_dict()`` (the label by value, the counterexample too)."""
+    return _from_dict(Verdict, data, {
+        "label": Label,
+        "counterexample": lambda cx: counterexample_from_dict(cx) if cx else None})
 
 
 class VerdictCache:
@@ -211,3 +215,16 @@ class VerdictCache:
                 os.unlink(tmp)
             except (OSError, UnboundLocalError):
                 pass
+
+
+_ACTIVE = None
+
+
+def use(cache):
+    """Make ``cache`` (a VerdictCache, or None) the one ``check`` uses when given none."""
+    global _ACTIVE
+    _ACTIVE = cache
+
+
+def active_cache():
+    return _ACTIVE

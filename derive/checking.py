@@ -1,11 +1,13 @@
 """Check a whole derivation: chain-level rules, then each step by its relation's checker."""
+import inspect
 import signal
 import time
 from contextlib import contextmanager
 
+from .cache import Uncacheable, active_cache, derivation_key, step_key
 from .checkers import CHECKERS
 from .comparison import Context
-from .errors import Unsupported
+from .errors import ProblemError, ShapeMismatch, Unsupported
 from .verdicts import Label, Report, Verdict
 
 STEP_TIMEOUT = 30.0  # seconds; a step over this is undecided
@@ -64,27 +66,95 @@ def check_step(prev, step, ctx, timeout=STEP_TIMEOUT):
         except Unsupported as exc:
             verdict = Verdict(step.index, step.relation, Label.UNDECIDED, "no applicable checker",
                               detail=str(exc))
+        except (ShapeMismatch, ProblemError) as exc:
+            verdict = Verdict(step.index, step.relation, Label.UNDECIDED, "ill-formed where grounded",
+                              detail=str(exc))
+        except RecursionError:
+            verdict = Verdict(step.index, step.relation, Label.UNDECIDED, "engine limit",
+                              detail="the expression is nested too deeply to evaluate")
+        except Exception as exc:  # an object the engine cannot evaluate: undecided, never a crash
+            verdict = Verdict(step.index, step.relation, Label.UNDECIDED, "the engine could not evaluate this step",
+                              detail=f"{type(exc).__name__}: {exc}")
     verdict.seconds = time.perf_counter() - start
     return verdict
 
 
-def check(derivation, seed=20261122, timeout=STEP_TIMEOUT):
-    """Check every step; returns a Report (never raises for a failed step)."""
+DEFAULT_SEED = 20261122
+
+
+def _takes_seed(func):
+    """Whether a cross-check accepts ``seed=``: then the check's seed drives its random choices."""
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+    return "seed" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def run_crosscheck(name, func, seed, timeout=STEP_TIMEOUT):
+    """One cross-check's Verdict; an error inside it is undecided, never a crash or a pass."""
+    t0 = time.perf_counter()
+    seeded = _takes_seed(func)
+    try:
+        with _time_limit(timeout):
+            v = func(seed=seed) if seeded else func()
+        if not isinstance(v, Verdict):
+            raise TypeError(f"the cross-check returned {type(v).__name__}, not a Verdict")
+    except _Timeout:
+        v = Verdict(-1, "cross-check", Label.UNDECIDED, name, detail="time-out")
+    except Exception as exc:  # noqa: BLE001 (a broken cross-check is that check's failure)
+        v = Verdict(-1, "cross-check", Label.UNDECIDED, "the cross-check raised an error",
+                    detail=f"{name}: {type(exc).__name__}: {exc}")
+    if seeded and v.seed is None:
+        v.seed = seed
+    v.seconds = time.perf_counter() - t0
+    v.detail = v.detail or name
+    return v
+
+
+def _checked_steps(derivation, ctx, seed, timeout, cache):
+    """Each step's verdict, reused from ``cache`` only when every input of its check matches
+    (see derive.cache); a reused verdict says so with ``cached = True``."""
+    base = None
+    if cache:
+        try:
+            base = derivation_key(derivation)
+        except Uncacheable:
+            pass
+    verdicts = []
+    for prev, step in zip(derivation.steps, derivation.steps[1:]):
+        if step.relation == "definition":
+            continue
+        key = None
+        if base is not None:
+            try:
+                key = step_key(base, prev, step, seed, timeout)
+            except Uncacheable:
+                pass
+        start = time.perf_counter()
+        verdict = cache.get(key) if key else None
+        if verdict is not None:
+            verdict.seconds = time.perf_counter() - start
+            verdict.cached = True
+        else:
+            verdict = check_step(prev, step, ctx, timeout)
+            verdict.cached = False
+            # a time-out depends on the machine's load: never stored, so it is tried again
+            if key and verdict.method != "time-out":
+                cache.put(key, verdict)
+        verdicts.append(verdict)
+    return verdicts
+
+
+def check(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
+    """Check every step; returns a Report (never raises for a failed step).
+
+    ``seed`` drives every random choice: the random points of the steps and each cross-check
+    that accepts a ``seed`` argument.  ``cache``: a derive.cache.VerdictCache, False for none,
+    None for the process-wide one (``derive.cache.use``)."""
     start = time.perf_counter()
     ctx = Context(derivation, seed)
-    verdicts = [check_step(prev, step, ctx, timeout)
-                for prev, step in zip(derivation.steps, derivation.steps[1:])
-                if step.relation != "definition"]
-    extras = []
-    for name, func in derivation.crosschecks:
-        t0 = time.perf_counter()
-        try:
-            with _time_limit(timeout):
-                v = func()
-        except _Timeout:
-            v = Verdict(-1, "cross-check", Label.UNDECIDED, name, detail="time-out")
-        v.seconds = time.perf_counter() - t0
-        v.detail = v.detail or name
-        extras.append(v)
+    verdicts = _checked_steps(derivation, ctx, seed, timeout, active_cache() if cache is None else cache)
+    extras = [run_crosscheck(name, func, seed, timeout) for name, func in derivation.crosschecks]
     return Report(derivation.name, verdicts, chain_findings(derivation), extras,
                   time.perf_counter() - start)
