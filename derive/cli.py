@@ -50,8 +50,17 @@ def _targets(targets, all_):
 
 @click.group()
 @click.version_option(package_name="derive")
-def main():
+@click.option("--no-cache", is_flag=True, help="Check every step again; neither read nor write the verdict cache.")
+def main(no_cache):
     """derive: machine-checked derivations rendered to LaTeX and PDF."""
+    from .cache import VerdictCache, use
+    use(None if no_cache else VerdictCache())
+
+
+def _jobs_option(func):
+    from .parallel import default_jobs
+    return click.option("-j", "--jobs", type=click.IntRange(1), default=default_jobs(), show_default=True,
+                        help="Worker processes (1: in this process).")(func)
 
 
 @main.command("list")
@@ -78,7 +87,8 @@ def _report_dict(derivation, report):
         if derivation.result_expr is not None else None,
         "findings": report.findings,
         "seconds": round(report.seconds, 4),
-        "steps": [dict(v.as_dict(), rule=derivation.steps[v.index].rule) for v in report.verdicts],
+        "steps": [dict(v.as_dict(), rule=derivation.steps[v.index].rule, cached=getattr(v, "cached", False))
+                  for v in report.verdicts],
         "crosschecks": [v.as_dict() for v in report.extras],
     }
 
@@ -90,7 +100,8 @@ def _echo_report(derivation, report):
         step = derivation.steps[v.index]
         line = f"  step {v.index:2d} [{step.rule}] {v.relation:>2s}  "
         if v.ok:
-            click.echo(line + f"{v.evidence()}  ({v.seconds:.2f} s)")
+            reused = ", cached" if getattr(v, "cached", False) else ""
+            click.echo(line + f"{v.evidence()}  ({v.seconds:.2f} s{reused})")
         else:
             where = f" (line {step.lineno})" if step.lineno else ""
             click.echo(line + click.style(v.label.value.upper(), fg="red") + where + f"  ({v.seconds:.2f} s)")
@@ -110,10 +121,11 @@ def _echo_report(derivation, report):
 @click.option("--all", "all_", is_flag=True, help="Check every derivation in problems/.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--seed", default=20261122, show_default=True, help="Seed for random points.")
-def check_cmd(targets, all_, as_json, seed):
+@_jobs_option
+def check_cmd(targets, all_, as_json, seed, jobs):
     """Check every step of derivations given by NAME or PATH."""
-    derivations = [d for t in _targets(targets, all_) for d in _guard(loader.derivations, t)]
-    reports = [(d, check(d, seed=seed)) for d in derivations]
+    from .parallel import check_all
+    reports = _guard(check_all, _targets(targets, all_), seed, jobs)
     if as_json:
         click.echo(json.dumps({"ok": all(r.ok for _, r in reports),
                                "derivations": [_report_dict(d, r) for d, r in reports]}, indent=2))
@@ -157,7 +169,8 @@ def _refuse(name, report, tex_path):
 @click.option("--seed", type=int, default=None, help="Draw fresh parameter values from this seed.")
 @click.option("--variants", type=click.IntRange(1, 50), default=None,
               help="With --seed: how many variants to put in one document.")
-def render_cmd(name, pdf, out, allow_failed, params, seed, variants):
+@_jobs_option
+def render_cmd(name, pdf, out, allow_failed, params, seed, variants, jobs):
     """Write build/NAME.tex (and build/NAME.pdf with --pdf) for a derivation or a homework key."""
     from .render import render_homework, render_tex, render_variants
     from .variants import VariantFailed, drawn, variant
@@ -166,13 +179,13 @@ def render_cmd(name, pdf, out, allow_failed, params, seed, variants):
         if params or seed is not None or variants:
             raise BrokenInput("--param, --seed and --variants apply to a single problem, not a homework")
         homework = _guard(loader.load_homework, name)
-        entries = []
-        for item in homework.items:
-            if item.problem is None:
-                entries.append((item, None, None))
-                continue
-            d = _load(item.problem)
-            entries.append((item, d, check(d)))
+        from .checking import DEFAULT_SEED
+        from .parallel import check_problems
+        problems = [item.problem for item in homework.items if item.problem is not None]
+        loaded = {p: _load(p) for p in problems}  # broken files fail here, before any worker starts
+        reports = dict(zip(problems, check_problems(problems, DEFAULT_SEED, jobs)))
+        entries = [(item, None, None) if item.problem is None
+                   else (item, loaded[item.problem], reports[item.problem]) for item in homework.items]
         tex_path = out_dir / f"{homework.name}.tex"
         failed = [(i, r) for i, _, r in entries if r is not None and not r.ok]
         if failed and not allow_failed:
@@ -216,6 +229,50 @@ def render_cmd(name, pdf, out, allow_failed, params, seed, variants):
     tex_path.write_text(render_tex(derivation, report), encoding="utf-8")
     _write_pdf(tex_path, pdf)
     sys.exit(0 if report.ok else 1)
+
+
+@main.group("cache")
+def cache_cmd():
+    """The verdict cache ($DERIVE_CACHE_DIR, else $XDG_CACHE_HOME/derive or ~/.cache/derive)."""
+
+
+@cache_cmd.command("clear")
+def cache_clear_cmd():
+    """Delete every cached verdict."""
+    from .cache import cache_dir, clear
+    click.echo(f"removed {clear()} cached verdict(s) from {cache_dir()}")
+
+
+@main.command("watch")
+@click.argument("name")
+@click.option("--pdf", is_flag=True, help="Also compile the PDF after each save.")
+@click.option("--out", default="build", show_default=True, type=click.Path(file_okay=False),
+              help="Output directory.")
+@click.option("--iterations", type=click.IntRange(1), default=None, hidden=True,
+              help="Stop after this many looks at the file (for tests).")
+def watch_cmd(name, pdf, out, iterations):
+    """Re-check and re-render NAME each time its file is saved (Ctrl-C stops).
+
+    Only steps whose inputs changed are checked again (the verdict cache); the document is
+    written with any failure marked.  (--html will follow when an HTML renderer exists.)"""
+    from .watch import watch
+    _guard(loader.resolve, name)
+    try:
+        for event in watch(name, out=out, pdf=pdf, iterations=iterations):
+            if event.report is None:
+                click.echo(click.style(f"{event.name}: broken: {event.error}", fg="red"))
+                continue
+            r = event.report
+            bad = [str(v.index) for v in r.verdicts + r.extras if not v.ok]
+            status = "verified" if r.ok else click.style(
+                "NOT VERIFIED" + (f" (step(s) {', '.join(bad)})" if bad else " (chain)"), fg="red")
+            wrote = ", ".join(str(p) for p in event.written)
+            click.echo(f"{event.name}: {status}; {event.rechecked} of {len(r.verdicts)} step(s) checked, "
+                       f"the rest cached; wrote {wrote} ({event.seconds:.2f} s)"
+                       + (f"; {event.error}" if event.error else ""))
+    except KeyboardInterrupt:
+        click.echo("stopped")
+        sys.exit(130)
 
 
 if __name__ == "__main__":
