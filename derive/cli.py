@@ -55,6 +55,7 @@ def main(no_cache):
     """derive: machine-checked derivations rendered to LaTeX and PDF."""
     from .cache import VerdictCache, use
     use(None if no_cache else VerdictCache())
+    click.get_current_context().call_on_close(lambda: use(None))  # no state left behind in-process
 
 
 def _jobs_option(func):

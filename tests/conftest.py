@@ -43,3 +43,9 @@ def assert_rejected(derivation, index, expr):
 
 
 __all__ = ["HAS_TEX", "load", "all_step_params", "verdict_of", "assert_rejected", "check"]
+
+
+@pytest.fixture(autouse=True)
+def _own_verdict_cache(tmp_path, monkeypatch):
+    """Each test gets an empty verdict cache of its own (never the user's ~/.cache/derive)."""
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path / "derive-cache"))
