@@ -201,7 +201,7 @@ def render_cmd(name, pdf, out, allow_failed, params, seed, variants, jobs):
         if params:
             raise BrokenInput("use either --param or --seed, not both")
         try:
-            chosen = _guard(drawn, name, seed, variants or 1)
+            chosen = _guard(drawn, name, seed, variants or 1, jobs)
         except VariantFailed as exc:
             raise Failed(str(exc)) from None
         tex_path = out_dir / f"{Path(name).stem}-seed{seed}{f'-x{variants}' if variants else ''}.tex"

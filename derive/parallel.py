@@ -5,6 +5,7 @@ verdict cache; each check runs in a worker's main thread, where the per-step SIG
 limit works as in-process.  ``jobs <= 1`` runs everything in this process.
 """
 import multiprocessing
+import multiprocessing.pool
 import os
 
 from . import loader
@@ -27,6 +28,10 @@ def run(func, items, jobs):
     pool = multiprocessing.get_context("fork").Pool(min(jobs, len(items)))
     try:
         out = pool.map(func, items, chunksize=1)
+    except multiprocessing.pool.MaybeEncodingError:  # a result that does not pickle: do it here
+        pool.terminate()
+        pool.join()
+        return [func(item) for item in items]
     except BaseException:  # Ctrl-C or a worker's crash: stop every worker before passing it on
         pool.terminate()
         pool.join()

@@ -23,25 +23,44 @@ def variant(name, values):
     return derivation, report
 
 
-def drawn(name, seed, count):
-    """``count`` verified variants drawn from ``seed``: [(values, derivation, report)]."""
+def _attempt(task):
+    """A variant, None for values that give no valid problem, or the error to raise in order."""
+    name, values = task
+    try:
+        return variant(name, values)[1]  # a Derivation does not pickle; the parent rebuilds it
+    except InvalidVariant:
+        return None
+    except DeriveError as exc:
+        return exc
+
+
+def drawn(name, seed, count, jobs=1):
+    """``count`` verified variants drawn from ``seed``: [(values, derivation, report)].
+
+    With ``jobs > 1`` the candidates still needed are checked in parallel; the result is the
+    same as checking them one by one (the first ``count`` valid draws, in draw order)."""
+    from .parallel import run
     params = loader.params_of(name)
     joint = loader.module(name)[1].get("sample")
     if not joint and not any(p.sample for p in params):
         raise ProblemError(f"{name} has no parameters to vary")
     out, index, seen = [], 0, set()
     while len(out) < count:
-        if index >= MAX_DRAWS * count:
+        batch = []
+        while len(batch) < count - len(out):
+            if index >= MAX_DRAWS * count:
+                break
+            values = draw(params, seed, index, joint)
+            index += 1
+            key = repr(sorted(values.items()))
+            if key not in seen and key not in {k for k, _ in batch}:
+                batch.append((key, values))
+        if not batch:
             raise ProblemError(f"could not draw {count} valid variants of {name} from seed {seed}")
-        values = draw(params, seed, index, joint)
-        index += 1
-        key = repr(sorted(values.items()))
-        if key in seen:
-            continue
-        try:
-            derivation, report = variant(name, values)
-        except InvalidVariant:
-            continue
-        seen.add(key)
-        out.append((values, derivation, report))
+        for (key, values), result in zip(batch, run(_attempt, [(name, v) for _, v in batch], jobs)):
+            if isinstance(result, Exception):
+                raise result
+            if result is not None:
+                seen.add(key)
+                out.append((values, loader.build(name, values), result))
     return out

@@ -48,3 +48,11 @@ def test_cli_check_with_jobs_in_order_and_marks_reused_verdicts():
     fresh = json.loads(runner.invoke(main, ["--no-cache", "check", "--json", *NAMES]).output)
     assert not any(s["cached"] for d in fresh["derivations"] for s in d["steps"])
     assert runner.invoke(main, ["cache", "clear"]).exit_code == 0
+
+
+def test_variant_batches_are_the_same_with_workers():
+    from derive.variants import drawn
+    one = drawn("fir_response", 5, 4, jobs=1)
+    two = drawn("fir_response", 5, 4, jobs=2)
+    assert [v for v, _, _ in one] == [v for v, _, _ in two]
+    assert all(r.ok for _, _, r in two)
