@@ -9,7 +9,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from sympy import Identity, Rational, sqrt, symbols, Symbol  # noqa: F401  (re-exported for problem files)
 
-from .crosschecks import enumerate_masks, monte_carlo
 from .derivation import Derivation
 from .errors import DeriveError, InvalidVariant, ProblemError, ShapeMismatch, Unsupported
 from .homework import Homework, derivation, discussion
@@ -21,3 +20,11 @@ from .randomness import Bernoulli, Normal, ZeroMean
 __all__ = ["Homework", "derivation", "discussion", "Param", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
            "E", "Var", "diag", "diag_sqrt", "hadamard", "sqnorm",
            "Bernoulli", "Normal", "ZeroMean", "enumerate_masks", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]
+
+
+def __getattr__(name):
+    # the cross-checks need numpy: imported by the problem files that use them, not at startup
+    if name in ("enumerate_masks", "monte_carlo"):
+        from . import crosschecks
+        return getattr(crosschecks, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
