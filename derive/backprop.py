@@ -13,7 +13,7 @@ import weakref
 import sympy as sp
 
 from .errors import ProblemError, Unsupported
-from .grounding import Grounder
+from .grounding import Grounder, unroll
 
 _GRAPHS = weakref.WeakKeyDictionary()  # grounder -> its Graph
 _AT = weakref.WeakKeyDictionary()  # grounder -> {size: grounder at that size}
@@ -55,6 +55,7 @@ class _Symbolic(Grounder):
 
     def __init__(self, graph):
         self.__dict__.update(graph.grounder.__dict__)
+        self._memo = {}  # its values differ from the grounder's: entries stay placeholders
         self.graph = graph
 
 
@@ -157,20 +158,6 @@ def entry_value(grounder, node, idx):
     g = graph(grounder)
     s = g.symbol(node, idx)
     return s if isinstance(grounder, _Symbolic) else g.value(s)
-
-
-def unroll(grounder, e):
-    """Write every sum with concrete limits as its terms (index symbols become integers)."""
-    if isinstance(e, sp.Sum):
-        terms = [e.function]
-        for k, lo, hi in e.limits:
-            lo, hi = grounder.dim(lo), grounder.dim(hi)
-            terms = [t.xreplace({k: sp.Integer(v)}) for t in terms for v in range(lo, hi + 1)]
-        return sp.Add(*[unroll(grounder, t) for t in terms])
-    if not e.args or isinstance(e, sp.MatrixSymbol):
-        return e
-    args = [unroll(grounder, a) for a in e.args]
-    return e.func(*args) if args != list(e.args) else e
 
 
 def ground_indexed(grounder, expr):

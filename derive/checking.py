@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from .cache import Uncacheable, active_cache, derivation_key, step_key
 from .checkers import CHECKERS
 from .comparison import Context
-from .errors import ProblemError, ShapeMismatch, Unsupported
+from .errors import ProblemError, Unsupported
 from .verdicts import Label, Report, Verdict
 
 STEP_TIMEOUT = 30.0  # seconds; a step over this is undecided
@@ -66,9 +66,8 @@ def check_step(prev, step, ctx, timeout=STEP_TIMEOUT):
         except Unsupported as exc:
             verdict = Verdict(step.index, step.relation, Label.UNDECIDED, "no applicable checker",
                               detail=str(exc))
-        except (ShapeMismatch, ProblemError) as exc:
-            verdict = Verdict(step.index, step.relation, Label.UNDECIDED, "ill-formed where grounded",
-                              detail=str(exc))
+        except ProblemError:
+            raise  # a broken problem file (a shape that does not fit, an index outside its range): exit 2
         except RecursionError:
             verdict = Verdict(step.index, step.relation, Label.UNDECIDED, "engine limit",
                               detail="the expression is nested too deeply to evaluate")

@@ -1,16 +1,21 @@
 """Compare two expressions of one derivation: the evidence ladder of VERIFICATION.md §3.
 
-proved (no sizes needed, difference reduces to 0) > checked exactly at sizes (grounded,
-difference reduces to 0) > checked at random points (exact rationals, wide range, seed) >
-failed (with a counterexample).  Reductions are expand/cancel only: sound rewrites.
+proved (a normal form at general size, or no sizes needed and the difference reduces to 0) >
+checked exactly at sizes (grounded at the sizes of sizes.py, difference reduces to 0) > checked
+at random points (exact rationals across magnitudes, seed) > numerically checked (a zero only
+floating point decides) > failed (with a counterexample).  Reductions are expand/cancel only.
 """
 import random
 
 import mpmath
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
-from .domains import domain
+from .domains import domain, largest_exponent
+from .errors import ProblemError
 from .grounding import Grounder, needs_sizes
+from .normalform import equal_at_general_size
+from .sizes import SizePlan, base_sizes, dimension_degrees, matrix_degree, plan
 from .verdicts import Counterexample, Label
 
 RANDOM_POINTS = 6
@@ -29,13 +34,20 @@ def reduce_zero(diff):
 
 
 def pick_sizes(dims):
-    """Concrete sizes: every dimension ≥ 2, non-square, and each order swapped."""
-    if not dims:
-        return [{}]
-    a = {d: 2 + (i % 2) for i, d in enumerate(dims)}
-    b = {d: 3 - (i % 2) for i, d in enumerate(dims)}
-    sizes = [a, b] if len(dims) > 1 else [{dims[0]: 2}, {dims[0]: 3}]
-    return sizes
+    """The engine's base sizes: every dimension ≥ 2, non-square, and each order swapped."""
+    return base_sizes(dims)
+
+
+class Comparison(tuple):
+    """(label, counterexample, sizes, points), with the sizes checked at random points and the
+    argument the evidence carries as attributes."""
+
+    def __new__(cls, label, cx, sizes, points, sampled=(), argument="", detail=""):
+        obj = super().__new__(cls, (label, cx, sizes, points))
+        obj.sampled, obj.argument, obj.detail = list(sampled), argument, detail
+        return obj
+
+    label = property(lambda self: self[0])
 
 
 class Context:
@@ -44,14 +56,29 @@ class Context:
     def __init__(self, derivation, seed=20261122):
         self.derivation = derivation
         self.seed = seed
-        self.sizes = derivation.sizes or pick_sizes(derivation.dimensions)
+        self.author_sizes = derivation.sizes
+        # checkers that ground at fixed sizes use the first three author sizes (the rest of a grid is
+        # for the size rule of compare)
+        self.sizes = derivation.sizes[:3] if derivation.sizes else pick_sizes(derivation.dimensions)
         self.domains = {d.obj: d.domain for d in derivation.declared if d.kind == "scalar"}
         self._grounders = {}
 
-    def grounder(self, size):
-        key = tuple(sorted((str(k), v) for k, v in size.items()))
+    def grounder(self, size, numeric=False):
+        """The grounder at one size; ``numeric``: declared non-random matrices get exact random
+        entries instead of symbols (fast grounding for checks at random points)."""
+        key = (tuple(sorted((str(k), v) for k, v in size.items())), numeric)
         if key not in self._grounders:
-            self._grounders[key] = Grounder(self.derivation, size)
+            g = Grounder(self.derivation, size)
+            if numeric:
+                rng = self.rng(len(self._grounders) + 7919)
+                g.numeric_rng = rng
+                for decl in self.derivation.declared:
+                    m = decl.obj
+                    if decl.kind == "matrix" and type(m) is sp.MatrixSymbol:
+                        rows, cols = g.dim(m.shape[0]), g.dim(m.shape[1])
+                        g.entries[m] = sp.ImmutableMatrix(rows, cols, lambda i, j: domain("real").sample(rng, True)
+                                                          if rng.randrange(2) else domain("real").sample(rng, False))
+            self._grounders[key] = g
         return self._grounders[key]
 
     def rng(self, salt=0):
@@ -60,35 +87,100 @@ class Context:
     def domain_of(self, sym):
         return self.domains.get(sym) or domain("real")
 
+    def plan(self, left, right):
+        """The sizes for comparing left with right, by the rules of sizes.py."""
+        d = self.derivation
+        dims = d.dimensions
+        if self.author_sizes == [{}]:
+            return SizePlan([{}])
+        defs = d.definitions
+        relevant = _mentioned(left, defs) | _mentioned(right, defs)
+        degrees = dimension_degrees(left, right, dims, defs)
+        mdeg = max(matrix_degree(left, defs), matrix_degree(right, defs))
+        return plan(dims, relevant & set(dims), degrees, mdeg, self.author_sizes)
+
+
+def _mentioned(e, definitions):
+    """Free symbols of e, shapes included, through named definitions."""
+    out, seen, todo = set(), set(), [e]
+    while todo:
+        x = todo.pop()
+        for node in sp.preorder_traversal(x):
+            if isinstance(node, sp.Symbol):
+                out.add(node)
+            if node in definitions and node not in seen:
+                seen.add(node)
+                todo.append(definitions[node])
+    return out
+
 
 def _entries(g):
     return list(g) if isinstance(g, sp.MatrixBase) else [g]
 
 
-def _is_zero_number(x):
-    x = sp.nsimplify(x) if x.has(sp.Float) else x
+# -- the zero test -----------------------------------------------------------------------------
+ZERO, NONZERO, NUMERIC_ZERO, UNDEFINED = "zero", "nonzero", "numerically zero", "undefined"
+DIGITS, TOLERANCE = 50, 1e-40  # for what has no exact route (VERIFICATION.md §3: numerically checked)
+NUMERIC_NOTE = f"zero decided in floating point at {DIGITS} digits, tolerance {TOLERANCE:g}"
+
+
+def exact(x):
+    """x with every Float replaced by the exact rational it stands for."""
+    floats = x.atoms(sp.Float) if isinstance(x, sp.Basic) else ()
+    return x.xreplace({f: sp.Rational(f) for f in floats}) if floats else x
+
+
+def zero_test(x):
+    """ZERO or NONZERO when decided exactly; NUMERIC_ZERO when only floating point says 0;
+    UNDEFINED at a pole."""
+    x = exact(sp.sympify(x))
     if x == 0:
-        return True
+        return ZERO
+    if x.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return UNDEFINED
     if x.is_Rational:
-        return False
+        return NONZERO
     x = sp.radsimp(sp.expand(x))
     if x == 0:
-        return True
-    with mpmath.workdps(60):
-        return abs(complex(sp.N(x, 50))) < 1e-40
+        return ZERO
+    if x.is_Rational:
+        return NONZERO
+    if x.has(sp.zoo, sp.nan):
+        return UNDEFINED
+    if x.is_number and x.is_algebraic:
+        try:
+            t = sp.Dummy("t")
+            return ZERO if sp.minimal_polynomial(x, t) == t else NONZERO
+        except (NotImplementedError, ValueError, sp.PolynomialError):
+            pass
+    with mpmath.workdps(DIGITS + 10):
+        try:
+            value = complex(sp.N(x, DIGITS))
+        except (TypeError, ValueError):
+            return UNDEFINED
+    return NUMERIC_ZERO if abs(value) < TOLERANCE else NONZERO
 
 
-def _point(ctx, grounder, symbols, rng, readable):
+def _is_zero_number(x):
+    """Exactly zero (a floating-point zero does not count)."""
+    return zero_test(x) == ZERO
+
+
+def _beyond(*exprs):
+    return largest_exponent(*exprs)
+
+
+def _point(ctx, grounder, symbols, rng, readable, beyond=0):
     values = {}
     for s in sorted(symbols, key=str):
-        values[s] = ctx.domain_of(s).sample(rng, readable)
+        values[s] = ctx.domain_of(s).sample(rng, readable, beyond)
     # fill whole matrices, so a counterexample can be shown as matrices
     for m, mat in grounder.entries.items():
         if m in grounder.laws_of and not any(s in values for s in mat):
             continue  # a random matrix integrated out of this comparison
-        for s in mat:
+        for s in mat.free_symbols:
             if s not in values:
-                values[s] = domain("real").sample(rng, readable)
+                values[s] = domain("real").sample(rng, readable, beyond)
     return values
 
 
@@ -105,10 +197,10 @@ def _show(g):
 def _counterexample(ctx, grounder, size, gl, gr, values):
     shown = {}
     for m, mat in grounder.entries.items():
-        if all(s in values for s in mat):
+        if all(s in values for s in mat.free_symbols) and (mat.free_symbols or m not in grounder.laws_of):
             shown[m.name] = _show(mat.xreplace(values))
     for s, v in values.items():
-        if not any(s in mat for mat in grounder.entries.values()):
+        if not any(s in mat.free_symbols for mat in grounder.entries.values()):
             shown[str(s)] = str(v)
     return Counterexample({str(k): v for k, v in size.items()}, shown,
                           _show(_evaluate(gl, values)), _show(_evaluate(gr, values)))
@@ -121,57 +213,166 @@ def _evaluate(g, values):
     return out if out.is_Rational else sp.simplify(out)
 
 
-def compare_grounded(ctx, grounder, size, gl, gr, salt=0):
-    """(label, counterexample, points) for two grounded values at one size."""
+def _at(diffs, values):
+    """The worst zero test of the differences at one point."""
+    worst = ZERO
+    for d in diffs:
+        t = zero_test(d.xreplace(values))
+        if t in (NONZERO, UNDEFINED):
+            return t
+        if t == NUMERIC_ZERO:
+            worst = t
+    return worst
+
+
+def _points(ctx, grounder, size, gl, gr, diffs, rng, modes, beyond):
+    """Try the differences at points; (FAILED, cx) at the first that separates the sides,
+    else (None, numeric?, points used)."""
+    symbols = set().union(*(d.free_symbols for d in diffs))
+    numeric, used, tries = False, 0, 0
+    for readable in modes:
+        for _ in range(4):  # a point on a pole says nothing: draw again
+            values = _point(ctx, grounder, symbols, rng, readable, beyond)
+            t = _at(diffs, values)
+            if t != UNDEFINED:
+                break
+        tries += 1
+        if t == UNDEFINED:
+            continue
+        if t == NONZERO:
+            return Label.FAILED, _counterexample(ctx, grounder, size, gl, gr, values), used
+        numeric = numeric or t == NUMERIC_ZERO
+        used += 1
+        if not symbols:
+            break  # nothing free: one evaluation decides
+    if not used:
+        return Label.UNDECIDED, None, 0
+    return (Label.NUMERIC if numeric else None), None, used
+
+
+def _align(gl, gr, size):
     if isinstance(gl, sp.MatrixBase) != isinstance(gr, sp.MatrixBase):
         gl, gr = (gl[0, 0] if isinstance(gl, sp.MatrixBase) and gl.shape == (1, 1) else gl,
                   gr[0, 0] if isinstance(gr, sp.MatrixBase) and gr.shape == (1, 1) else gr)
-    if isinstance(gl, sp.MatrixBase) and gl.shape != gr.shape:
-        return Label.FAILED, Counterexample({str(k): v for k, v in size.items()}, {},
-                                            f"a {gl.shape[0]}×{gl.shape[1]} matrix",
-                                            f"a {gr.shape[0]}×{gr.shape[1]} matrix",
-                                            "the two sides have different shapes"), 0
+    if isinstance(gl, sp.MatrixBase) != isinstance(gr, sp.MatrixBase) or (
+            isinstance(gl, sp.MatrixBase) and gl.shape != gr.shape):
+        shape = lambda g: f"a {g.shape[0]}×{g.shape[1]} matrix" if isinstance(g, sp.MatrixBase) else "a scalar"  # noqa: E731
+        return None, Counterexample({str(k): v for k, v in size.items()}, {}, shape(gl), shape(gr),
+                                    "the two sides have different shapes")
+    return (gl, gr), None
+
+
+def compare_grounded(ctx, grounder, size, gl, gr, salt=0):
+    """(label, counterexample, points) for two grounded values at one size."""
+    pair, cx = _align(gl, gr, size)
+    if pair is None:
+        return Label.FAILED, cx, 0
+    gl, gr = pair
     diffs = [a - b for a, b in zip(_entries(gl), _entries(gr))]
+    beyond = _beyond(*diffs)
     # a wrong step usually shows at the first exact point, long before expand/cancel finish
-    symbols = set().union(*(d.free_symbols for d in diffs))
-    values = _point(ctx, grounder, symbols, ctx.rng(salt), True)
-    if not all(_is_zero_number(d.xreplace(values)) for d in diffs):
-        return Label.FAILED, _counterexample(ctx, grounder, size, gl, gr, values), 0
-    open_diffs = [d for d in diffs if not reduce_zero(d)]
+    label, cx, _ = _points(ctx, grounder, size, gl, gr, diffs, ctx.rng(salt), [True], beyond)
+    if label is Label.FAILED:
+        return label, cx, 0
+    open_diffs = [d for d in diffs if not reduce_zero(exact(d))]
     if not open_diffs:
         return Label.EXACT, None, 0
-    symbols = set().union(*(d.free_symbols for d in open_diffs))
-    rng = ctx.rng(salt)
-    for readable in [True] * READABLE_TRIES + [False] * WIDE_TRIES:
-        values = _point(ctx, grounder, symbols, rng, readable)
-        if not all(_is_zero_number(d.xreplace(values)) for d in open_diffs):
-            return Label.FAILED, _counterexample(ctx, grounder, size, gl, gr, values), 0
     # sound reduction did not reach zero, yet no point separates the sides: weaker evidence
-    for _ in range(RANDOM_POINTS):
-        values = _point(ctx, grounder, symbols, rng, False)
-        if not all(_is_zero_number(d.xreplace(values)) for d in open_diffs):
-            return Label.FAILED, _counterexample(ctx, grounder, size, gl, gr, values), 0
-    return Label.RANDOM, None, READABLE_TRIES + WIDE_TRIES + RANDOM_POINTS
+    modes = [True] * READABLE_TRIES + [False] * (WIDE_TRIES + RANDOM_POINTS)
+    label, cx, used = _points(ctx, grounder, size, gl, gr, open_diffs, ctx.rng(salt), modes, beyond)
+    if label is Label.FAILED or label is Label.UNDECIDED:
+        return label, cx, 0
+    return (label or Label.RANDOM), None, used
+
+
+SAMPLED_POINTS = [True, False, False]
+
+
+def check_sampled(ctx, size, left, right, salt=0):
+    """(label, counterexample, points) at one size, at exact random points only."""
+    numeric = _plain_algebra(left, ctx.derivation) and _plain_algebra(right, ctx.derivation)
+    g = ctx.grounder(size, numeric=numeric)
+    pair, cx = _align(g.ground(left), g.ground(right), size)
+    if pair is None:
+        return Label.FAILED, cx, 0
+    gl, gr = pair
+    diffs = [a - b for a, b in zip(_entries(gl), _entries(gr))]
+    label, cx, used = _points(ctx, g, size, gl, gr, diffs, ctx.rng(salt + 17), SAMPLED_POINTS, _beyond(*diffs))
+    return (label or Label.RANDOM), cx, used
+
+
+_DIFFERENTIATING = {"Partial", "Loss", "Grad", "GradAt", "Jacobian", "Derivative"}
+
+
+def _plain_algebra(e, derivation):
+    """Whether e (through definitions) contains nothing that differentiates with respect to
+    matrix entries, so that those entries may be numbers."""
+    defs = derivation.definitions
+    todo, seen = [e], set()
+    while todo:
+        x = todo.pop()
+        for node in sp.preorder_traversal(x):
+            if any(c.__name__ in _DIFFERENTIATING for c in type(node).__mro__):
+                return False
+            if node in defs and node not in seen:
+                seen.add(node)
+                todo.append(defs[node])
+    return True
+
+
+PROVED_ARGUMENT = "normal form of matrix polynomials: transposes, 1×1 products symmetric, traces cyclic"
 
 
 def compare(ctx, left, right, salt=0):
-    """Compare two expressions of ctx's derivation; returns (label, cx, sizes, points)."""
+    """Compare two expressions of ctx's derivation; returns a Comparison
+    (label, counterexample, sizes, points)."""
     d = ctx.derivation
+    if equal_at_general_size(left, right) or (
+            d.definitions and _equal_through_definitions(left, right, d)):
+        return Comparison(Label.PROVED, None, [], 0, argument=PROVED_ARGUMENT)
     # grounding with no dimension to fix (concrete matrices) is a check at general size
     sized = (needs_sizes(left, d) or needs_sizes(right, d)) and any(ctx.sizes)
-    sizes = ctx.sizes if sized else [{}]
-    worst, points = Label.PROVED if not sized else Label.EXACT, 0
-    for size in sizes:
+    if not sized:
+        g = ctx.grounder({})
+        label, cx, pts = compare_grounded(ctx, g, {}, g.ground(left), g.ground(right), salt)
+        return Comparison(Label.PROVED if label is Label.EXACT else label, cx, [], pts)
+    sp_plan = ctx.plan(left, right)
+    worst, points = Label.EXACT, 0
+    for size in sp_plan.exact:
         g = ctx.grounder(size)
         label, cx, pts = compare_grounded(ctx, g, size, g.ground(left), g.ground(right), salt)
-        if label is Label.FAILED:
-            return label, cx, sizes, pts
-        if label is Label.EXACT and not sized:
-            label = Label.PROVED
-        if label.strength > worst.strength:
-            worst = label
+        if label in (Label.FAILED, Label.UNDECIDED):
+            return Comparison(label, cx, sp_plan.exact, pts)
+        worst = label if label.strength > worst.strength else worst
         points += pts
-    return worst, None, (sizes if sized else []), points
+    for size in sp_plan.sampled:
+        label, cx, pts = check_sampled(ctx, size, left, right, salt)
+        if label in (Label.FAILED, Label.UNDECIDED):
+            return Comparison(label, cx, sp_plan.exact, pts, sampled=sp_plan.sampled)
+        if label is Label.NUMERIC:
+            worst = Label.NUMERIC
+        points += pts
+    if sp_plan.problem:
+        return Comparison(Label.UNDECIDED, None, sp_plan.exact, points, argument=sp_plan.argument,
+                          detail=sp_plan.problem)
+    return Comparison(worst, None, sp_plan.exact, points, sampled=sp_plan.sampled, argument=sp_plan.argument)
+
+
+def _equal_through_definitions(left, right, derivation):
+    try:
+        return equal_at_general_size(_expand_definitions(left, derivation), _expand_definitions(right, derivation))
+    except (ProblemError, RecursionError, TypeError, ValueError):
+        return False  # a definition that cannot be substituted in place (an index formula)
+
+
+def _expand_definitions(e, derivation):
+    defs = {k: v for k, v in derivation.definitions.items() if _plain_algebra(v, derivation)}
+    for _ in range(8):
+        new = e.xreplace(defs)
+        if new == e:
+            return e
+        e = new
+    return e
 
 
 # public names for checkers in other modules

@@ -137,8 +137,16 @@ class Derivation:
         self.notes.append(("note", text))
 
     def check_sizes(self, *sizes):
-        """Override the engine's choice of concrete sizes: dicts {dim: int}."""
-        self.sizes = [dict(s) for s in sizes]
+        """Override the engine's choice of concrete sizes: dicts {dim: int}.
+
+        Refused (ProblemError) when no size has every dimension ≥ 2, none is non-square, or a
+        dimension takes a single value; each step then also needs, on a grid of these sizes, as
+        many values of a dimension as its dimension factors require (else it is undecided)."""
+        from .sizes import validate_author_sizes
+        sizes = [{k: (int(v) if isinstance(v, int) or getattr(v, "is_Integer", False) else v)
+                  for k, v in s.items()} for s in sizes]
+        validate_author_sizes(sizes, self.dimensions)
+        self.sizes = sizes
 
     # -- the chain ----------------------------------------------------------------
     def definition(self, expr, why="the quantity as defined", title=None, lhs=None):

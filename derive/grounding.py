@@ -7,6 +7,10 @@ author here: the instance is derived mechanically from the printed object.
 import sympy as sp
 
 from .errors import ShapeMismatch, Unsupported
+
+
+class Singular(Unsupported):
+    """A matrix the step inverts is singular where it is grounded."""
 from .randomness import expect
 
 
@@ -63,6 +67,19 @@ class Grounder:
     # -- the walk -----------------------------------------------------------------
     def ground(self, e):
         """An explicit ImmutableMatrix for matrix expressions, a scalar Expr otherwise."""
+        memo = self.__dict__.setdefault("_memo", {})
+        try:
+            return memo[e]
+        except (KeyError, TypeError):
+            pass
+        out = self._ground(e)
+        try:
+            memo[e] = out
+        except TypeError:
+            pass
+        return out
+
+    def _ground(self, e):
         if e in self.definitions:
             return self.ground(self.definitions[e])
         hook = getattr(type(e), "_derive_ground", None)
@@ -148,13 +165,32 @@ class Grounder:
         raise Unsupported(f"matrix power {exp} of a general matrix")
 
     def _ground_Inverse(self, e):
-        return sp.ImmutableMatrix(self.ground(e.arg).inv())
+        m = self.ground(e.arg)
+        if not m.is_square:
+            raise ShapeMismatch(f"cannot invert the {m.rows}×{m.cols} matrix {e.arg}")
+        if m.det() == 0:
+            raise Singular(f"{e.arg} is singular at size {self.size}: its inverse does not exist")
+        return sp.ImmutableMatrix(m.inv())
+
+    def _ground_Determinant(self, e):
+        m = self.ground(e.arg)
+        if not m.is_square:
+            raise ShapeMismatch(f"the determinant of the {m.rows}×{m.cols} matrix {e.arg}")
+        return m.det()
 
     def _ground_Trace(self, e):
         return self.ground(e.arg).trace()
 
     def _ground_MatrixElement(self, e):
-        return self.ground(e.parent)[self.dim(e.i), self.dim(e.j)]
+        m = self.ground(e.parent)
+        i, j = self.dim(e.i), self.dim(e.j)
+        if not (i < m.rows and j < m.cols):
+            raise ShapeMismatch(f"entry [{i}, {j}] of {e.parent} is outside its {m.rows}×{m.cols} shape "
+                                f"at size {self.size}")
+        return m[i, j]
+
+    def _ground_Sum(self, e):
+        return self.scalar(unroll(self, e))
 
     def _ground_SqNorm(self, e):
         v = self.ground(e.arg)
@@ -181,6 +217,20 @@ class Grounder:
         laws = self.laws(e.over)
         g = self.scalar(e.inner)
         return expect(g ** 2, laws) - expect(g, laws) ** 2
+
+
+def unroll(grounder, e):
+    """Write every sum with concrete limits as its terms (index symbols become integers)."""
+    if isinstance(e, sp.Sum):
+        terms = [e.function]
+        for k, lo, hi in e.limits:
+            lo, hi = grounder.dim(lo), grounder.dim(hi)
+            terms = [t.xreplace({k: sp.Integer(v)}) for t in terms for v in range(lo, hi + 1)]
+        return sp.Add(*[unroll(grounder, t) for t in terms])
+    if not e.args or isinstance(e, sp.MatrixSymbol):
+        return e
+    args = [unroll(grounder, a) for a in e.args]
+    return e.func(*args) if args != list(e.args) else e
 
 
 def needs_sizes(expr, derivation):

@@ -438,6 +438,15 @@ class OrthonormalColumns(Constrained):
         n, r = grounder.dim(self.rows), grounder.dim(self.cols)
         if r > n:
             raise Unsupported(f"{r} orthonormal columns do not fit in dimension {n}")
+        rng = getattr(grounder, "numeric_rng", None)
+        if rng is not None:  # exact random orthonormal columns: the Cayley transform of a rational skew matrix
+            S = sp.zeros(n, n)
+            for a in range(n):
+                for b in range(a + 1, n):
+                    S[a, b] = sp.Rational(rng.randint(-9, 9), rng.randint(1, 9))
+                    S[b, a] = -S[a, b]
+            eye = sp.eye(n)
+            return sp.ImmutableMatrix(((eye - S) * (eye + S).inv())[:, :r])
         return _cayley(self.name, n)[:, :r]
 
     def witness_violation(self, value, grounder):

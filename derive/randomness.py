@@ -53,11 +53,15 @@ def expect(expr, laws):
 
     All symbols in ``laws`` are mutually independent and independent of everything else.
     """
-    rvars = [s for s in laws if expr.has(s)]
+    free = expr.free_symbols
+    rvars = [s for s in laws if s in free]
     if not rvars:
         return expr
-    check_polynomial(expr, rvars)
-    poly = sp.Poly(sp.expand(expr), *rvars)
+    try:  # Poly refuses a generator inside a denominator or a function: not a polynomial
+        poly = sp.Poly(expr, *rvars)
+    except sp.PolynomialError:
+        check_polynomial(expr, rvars)
+        raise Unsupported("expectation of a function that is not a polynomial in the random entries") from None
     total = sp.S.Zero
     for monom, coeff in poly.terms():
         factor = sp.S.One

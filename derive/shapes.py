@@ -12,9 +12,26 @@ def _fmt(shape):
     return f"{shape[0]}×{shape[1]}"
 
 
+def _side_shape(e):
+    """The shape of one side of a system: a matrix's, a concrete operation's value, (1, 1) for a scalar."""
+    if getattr(e, "is_Matrix", False) or isinstance(e, sp.MatrixBase):
+        return tuple(e.shape)
+    value = getattr(e, "value", None)
+    if callable(value):
+        v = value()
+        if isinstance(v, sp.MatrixBase):
+            return tuple(v.shape)
+    return (sp.S.One, sp.S.One)
+
+
 def check_shapes(expr):
-    """Raise ShapeMismatch where a product, sum or Hadamard product does not fit."""
+    """Raise ShapeMismatch where a product, sum, Hadamard product or system does not fit."""
     for node in sp.preorder_traversal(expr):
+        if type(node).__name__ == "Equations":
+            left, right = _side_shape(node.lhs), _side_shape(node.rhs)
+            if any(sp.simplify(a - b) != 0 for a, b in zip(left, right)):
+                raise ShapeMismatch(f"the two sides of the system {node.lhs} = {node.rhs} have shapes "
+                                    f"{_fmt(left)} and {_fmt(right)}")
         if isinstance(node, sp.MatMul):
             mats = [a for a in node.args if _shape(a)]
             for left, right in zip(mats, mats[1:]):

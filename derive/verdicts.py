@@ -13,6 +13,10 @@ def _plain(value):
     return value if isinstance(value, (int, float, str)) else str(value)
 
 
+def _sizes(sizes):
+    return "; ".join(", ".join(f"{k}={v}" for k, v in s.items()) for s in sizes)
+
+
 class Label(Enum):
     PROVED = "proved"
     EXACT = "checked exactly at sizes"
@@ -67,6 +71,9 @@ class Verdict:
     seconds: float = 0.0
     counterexample: Counterexample | None = None
     detail: str = ""
+    argument: str = ""  # why the evidence carries: sizes chosen by the degree rule, a normal form, ...
+    sampled: list = field(default_factory=list)  # further sizes checked at exact random points
+    assumptions: list = field(default_factory=list)  # what the verdict takes from the author, in words
 
     @property
     def ok(self):
@@ -75,10 +82,16 @@ class Verdict:
     def evidence(self):
         """One line saying what was done, for people."""
         text = self.label.value
-        if self.label is Label.EXACT and self.sizes:
-            text += " " + "; ".join(", ".join(f"{k}={v}" for k, v in s.items()) for s in self.sizes)
+        if self.label in (Label.EXACT, Label.RANDOM, Label.NUMERIC) and self.sizes:
+            text += (" at sizes " if self.label is not Label.EXACT else " ") + _sizes(self.sizes)
+        if self.sampled:
+            text += "; at exact random points at sizes " + _sizes(self.sampled)
         if self.label in (Label.RANDOM, Label.NUMERIC) and self.points:
             text += f" ({self.points} points, seed {self.seed})"
+        if self.argument:
+            text += f" ({self.argument})"
+        if self.assumptions:
+            text += "; assuming " + ", ".join(self.assumptions)
         return text
 
     def as_dict(self):
@@ -87,7 +100,9 @@ class Verdict:
                 "sizes": [{str(k): _plain(v) for k, v in s.items()} for s in self.sizes],
                 "seed": self.seed, "points": _plain(self.points), "seconds": round(self.seconds, 4),
                 "counterexample": self.counterexample.as_dict() if self.counterexample else None,
-                "detail": self.detail}
+                "detail": self.detail, "argument": self.argument,
+                "sampled": [{str(k): _plain(v) for k, v in s.items()} for s in self.sampled],
+                "assumptions": list(self.assumptions)}
 
 
 @dataclass

@@ -31,7 +31,9 @@ dY = D.random("dY", n - k + 1, n - k + 1, ZeroMean(sigma_g**2),
 dw = D.define("dw", grad(Y, w, dY), "the gradient of the loss with respect to the filter")
 D.assume(r"$\star$ is valid cross-correlation: $(A \star K)_{i,j} = \sum_{h,l} a_{i+h-1,\,j+l-1} k_{h,l}$, "
          r"the filter $K$ not flipped; entries are counted from 1.")
-D.check_sizes({n: 3, k: 2}, {n: 4, k: 2}, {n: 4, k: 3})
+# a 3×3 grid (k < n throughout): the dimension factors such as (n - k + 1)^2 have degree 2
+D.check_sizes(*[{n: a, k: b} for a, b in [(4, 2), (4, 3), (5, 3)] + [(a, b) for a in (4, 5, 6) for b in (1, 2, 3)
+                                                                  if (a, b) not in [(4, 2), (4, 3), (5, 3)]]])
 
 i, j, h, l = symbols("i j h l", integer=True, positive=True)
 m = n - k + 1

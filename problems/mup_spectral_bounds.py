@@ -23,7 +23,9 @@ D = Derivation(
     ),
 )
 d_out, d_in, r = D.dims("d_out d_in r")
-D.check_sizes({d_out: 2, d_in: 3, r: 1}, {d_out: 3, d_in: 2, r: 2})
+# a grid of two values per dimension (r ≤ min(d_out, d_in) throughout), the non-square pair first
+D.check_sizes({d_out: 2, d_in: 3, r: 1}, {d_out: 3, d_in: 2, r: 2},
+              *[{d_out: a, d_in: b, r: q} for a in (2, 3) for b in (2, 3) for q in (1, 2) if (a, b, q) not in [(2, 3, 1), (3, 2, 2)]])
 c = D.scalars("c", "positive", "scale of the layer")
 s = D.scalars("s", "positive", "standard deviation of an input entry in (b)")
 alpha = D.scalars("alpha", "positive", "learning rate")

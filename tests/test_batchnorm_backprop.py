@@ -90,7 +90,7 @@ def test_labels_are_honest():
         if v.relation == "derivative":
             assert v.label is Label.EXACT
             assert any(all(m >= 2 for m in size.values()) and len(set(size.values())) > 1 for size in v.sizes)
-    assert by_index[LIMIT].label is Label.PROVED and "bounded" in by_index[LIMIT].method
+    assert by_index[LIMIT].label is Label.PROVED and "bounded" in by_index[LIMIT].evidence()
     assert [{str(a): b for a, b in size.items()} for size in by_index[EVAL].sizes] == [{"n": 1}]
     assert all(v.label is Label.NUMERIC for v in report.extras)
 

@@ -75,7 +75,8 @@ def _ids(table):
 @pytest.mark.parametrize("name, before, helper, replace, after, label", VALID, ids=_ids(VALID))
 def test_valid_substitution_verifies(name, before, helper, replace, after, label):
     verdict = verdict_of(two_steps(before, helper, replace, after), 1)
-    assert verdict.label is label, (verdict.detail, verdict.counterexample)
+    # a label may come out stronger than the table's (a proof at general size), never weaker
+    assert verdict.label.strength <= label.strength and verdict.ok, (verdict.detail, verdict.counterexample)
     if helper is CHANGE:
         assert "non-singular" in verdict.detail
 

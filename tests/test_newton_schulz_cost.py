@@ -33,8 +33,8 @@ def test_cost_steps_are_proved_and_the_identity_is_checked_at_nonsquare_sizes(ns
         if v.relation == "cost":
             assert v.label is Label.PROVED
         else:
-            assert v.label is Label.EXACT
-            assert any(s[ns[1]["d_out"]] != s[ns[1]["d_in"]] and min(s.values()) >= 2 for s in v.sizes)
+            assert v.label is Label.PROVED or (v.label is Label.EXACT and any(
+                s[ns[1]["d_out"]] != s[ns[1]["d_in"]] and min(s.values()) >= 2 for s in v.sizes))
 
 
 def test_the_engine_prices_the_printed_order(ns):

@@ -44,10 +44,10 @@ def sign_of(value):
     if value.is_Rational:
         return 1 if value > 0 else -1
     re, im = sp.N(value, DIGITS).as_real_imag()
+    if re != 0 and abs(im) <= abs(re) * TINY:  # evalf's precision is relative: tiny values keep their sign
+        return 1 if re > 0 else -1
     if abs(im) > TINY:
         return None
-    if abs(re) > TINY:
-        return 1 if re > 0 else -1
     return 0 if sp.radsimp(sp.expand(value)) == 0 else None
 
 

@@ -84,18 +84,49 @@ def _point(ctx, symbols, rng):
     return {s: ctx.domain_of(s).sample(rng, readable=True) for s in sorted(symbols, key=str)}
 
 
+def _false_assumption(lim):
+    """A declared-bounded (or declared-growing) quantity with a closed form in n alone that
+    does not behave as declared: (quantity, its closed form, what it does)."""
+    n = lim.variable
+    claims = [(q, sp.S.One) for q in lim.bounded] + list(lim.grows.items())
+    for q, rate in claims:
+        value = q.doit() if isinstance(q, sp.Basic) else q
+        if value.has(sp.Sum, Entry, sp.Indexed) or not value.free_symbols <= {n}:
+            continue  # depends on other quantities: an assumption, shown in the label
+        try:
+            ratio = sp.limit(value / rate, n, sp.oo)
+        except (NotImplementedError, ValueError, TypeError):
+            continue
+        if ratio.has(sp.oo, -sp.oo, sp.zoo, sp.nan) or isinstance(ratio, sp.AccumBounds):
+            return q, value, "grows without bound" if lim.bounded and q in lim.bounded else f"grows faster than {rate}"
+        if q not in lim.bounded and ratio == 0:
+            return q, value, f"grows slower than {rate}"
+    return None
+
+
 @checker("limit", symbol="=")
 def check_limit(prev, step, ctx):
     lim = prev.expr
     if not isinstance(lim, Lim):
         raise Unsupported("a limit step needs the previous step written as a limit, Lim(expr, n, bounded=...)")
     n = lim.variable
+    wrong = _false_assumption(lim)
+    if wrong is not None:
+        q, value, what = wrong
+        try:
+            truth = str(sp.limit(_strip(lim.inner).doit(), n, sp.oo))
+        except (NotImplementedError, ValueError, TypeError):
+            truth = "not computed"
+        cx = Counterexample({}, {describe(q): str(value)}, truth, str(_strip(step.expr)),
+                            f"{describe(q)} is declared bounded but equals {value}, which {what}")
+        return Verdict(step.index, "limit", Label.FAILED, "the declared assumption checked from its closed form",
+                       counterexample=cx)
     (F, V), gens, names, assumed = _bounded_symbols(lim, [_strip(lim.inner), _strip(step.expr)])
     value, divergent = _limit(F, n, gens)
     assuming = f", assuming {', '.join(assumed)}" if assumed else ""
-    method = f"sympy.limit of each coefficient as {n} → ∞{assuming}"
+    method = f"sympy.limit of each coefficient as {n} → ∞"
     if not divergent and sp.expand(value - V) == 0:
-        return Verdict(step.index, "limit", Label.PROVED, method)
+        return Verdict(step.index, "limit", Label.PROVED, method, assumptions=assumed)
     rng = ctx.rng(step.index)
     note = f"limit as {n} → ∞{assuming}" + (f"; diverges through {divergent}" if divergent else "")
     for _ in range(TRIES):
