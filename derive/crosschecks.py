@@ -1,5 +1,8 @@
 """Independent checks of a result that do not use the chain nor the moment routine:
-exact enumeration of Bernoulli masks, Monte Carlo sampling.  Each returns a Verdict."""
+exact enumeration of Bernoulli masks, Monte Carlo sampling.  Each returns a Verdict.
+
+Each factory returns ``run(seed=None)``: ``check`` passes its seed, so ``--seed`` reaches every
+random point and sample drawn here (None: the default seed)."""
 import itertools
 import math
 
@@ -19,9 +22,9 @@ def _definition_parts(derivation):
     return top.inner, top.over
 
 
-def _grounded(derivation, size):
+def _grounded(derivation, size, seed=None):
     """The definition's integrand and the stated result at one size, and the random entries."""
-    ctx = Context(derivation)
+    ctx = Context(derivation) if seed is None else Context(derivation, seed)
     sz = size or ctx.sizes[0]
     g = Grounder(derivation, sz)
     inner, over = _definition_parts(derivation)
@@ -42,8 +45,8 @@ def _random_point(ctx, symbols, rng):
 
 def enumerate_masks(derivation, size=None, points=3):
     """E over Bernoulli masks by summing over every mask pattern, exactly, at one size."""
-    def run():
-        ctx, sz, value, result, rvars, laws = _grounded(derivation, size)
+    def run(seed=None):
+        ctx, sz, value, result, rvars, laws = _grounded(derivation, size, seed)
         rng = ctx.rng(99)
         others = (value.free_symbols | result.free_symbols) - set(rvars)
         for _ in range(points):
@@ -71,8 +74,8 @@ def enumerate_masks(derivation, size=None, points=3):
 
 def monte_carlo(derivation, size=None, samples=200_000, sigmas=5.0):
     """Sample the random matrices of the definition and compare the mean with the result."""
-    def run():
-        ctx, sz, value, result, rvars, laws = _grounded(derivation, size)
+    def run(seed=None):
+        ctx, sz, value, result, rvars, laws = _grounded(derivation, size, seed)
         rng = ctx.rng(7)
         point = _random_point(ctx, (value.free_symbols | result.free_symbols) - set(rvars), rng)
         f = sp.lambdify(rvars, value.xreplace(point), "numpy")

@@ -12,6 +12,9 @@ from fractions import Fraction
 from .errors import DeriveError
 
 
+MAX_TEXT = 10_000  # characters of one --param value: far above any real matrix, far below trouble
+
+
 class BadParam(DeriveError):
     """A malformed or out-of-range parameter value (bad usage: exit 2)."""
 
@@ -39,22 +42,27 @@ class Param:
     meaning: str = ""
 
     def parse(self, text):
+        """The value of ``text`` (a literal, never evaluated code), or BadParam saying why not."""
+        shown = text if len(text) <= 60 else text[:60] + "..."
+        if len(text) > MAX_TEXT:
+            raise BadParam(f"--param {self.name}: the value is {len(text)} characters long "
+                           f"(at most {MAX_TEXT})")
         try:
             if self.kind == "rational" and "/" in text:
                 value = Fraction(text.strip())
             else:
                 value = ast.literal_eval(text.strip())
-        except (ValueError, SyntaxError, ZeroDivisionError):
-            raise BadParam(f"--param {self.name}: cannot read {text!r} as {self.kind.replace('_', ' ')}") from None
+        except (ValueError, TypeError, SyntaxError, ZeroDivisionError, RecursionError, MemoryError):
+            raise BadParam(f"--param {self.name}: cannot read {shown!r} as {self.kind.replace('_', ' ')}") from None
         if isinstance(value, tuple):
             value = list(value)
         if self.kind == "int_matrix" and isinstance(value, list):
             value = [list(r) if isinstance(r, tuple) else r for r in value]
         if not KINDS[self.kind](value):
-            raise BadParam(f"--param {self.name}: {text!r} is not {self.kind.replace('_', ' ')}")
+            raise BadParam(f"--param {self.name}: {shown!r} is not {self.kind.replace('_', ' ')}")
         problem = self.check(value) if self.check else None
         if problem:
-            raise BadParam(f"--param {self.name}={text}: {problem}")
+            raise BadParam(f"--param {self.name}={shown}: {problem}")
         return value
 
 
