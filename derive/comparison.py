@@ -64,20 +64,26 @@ class Context:
         self._grounders = {}
 
     def grounder(self, size, numeric=False):
-        """The grounder at one size; ``numeric``: declared non-random matrices get exact random
-        entries instead of symbols (fast grounding for checks at random points)."""
+        """The grounder at one size.  For checks at random points, declared non-random matrices
+        get exact random entries: ``numeric="prefill"`` puts them in place of the symbols;
+        ``numeric="fixed"`` keeps the symbols (for derivatives) and puts the values in before
+        each expectation is integrated, the same values the point then gives them."""
         key = (tuple(sorted((str(k), v) for k, v in size.items())), numeric)
         if key not in self._grounders:
             g = Grounder(self.derivation, size)
             if numeric:
                 rng = self.rng(len(self._grounders) + 7919)
-                g.numeric_rng = rng
+                g.numeric_rng = rng if numeric == "prefill" else None
                 for decl in self.derivation.declared:
                     m = decl.obj
                     if decl.kind == "matrix" and type(m) is sp.MatrixSymbol:
                         rows, cols = g.dim(m.shape[0]), g.dim(m.shape[1])
-                        g.entries[m] = sp.ImmutableMatrix(rows, cols, lambda i, j: domain("real").sample(rng, True)
-                                                          if rng.randrange(2) else domain("real").sample(rng, False))
+                        values = sp.ImmutableMatrix(rows, cols, lambda i, j: domain("real").sample(rng, True)
+                                                    if rng.randrange(2) else domain("real").sample(rng, False))
+                        if numeric == "prefill":
+                            g.entries[m] = values
+                        else:
+                            g.fixed.update(zip(g.matrix_of(m), values))
             self._grounders[key] = g
         return self._grounders[key]
 
@@ -171,7 +177,7 @@ def _beyond(*exprs):
 
 
 def _point(ctx, grounder, symbols, rng, readable, beyond=0):
-    values = {}
+    values = {s: v for s, v in grounder.fixed.items() if s in symbols}
     for s in sorted(symbols, key=str):
         values[s] = ctx.domain_of(s).sample(rng, readable, beyond)
     # fill whole matrices, so a counterexample can be shown as matrices
@@ -290,7 +296,13 @@ SAMPLED_POINTS = [True, False, False]
 
 def check_sampled(ctx, size, left, right, salt=0):
     """(label, counterexample, points) at one size, at exact random points only."""
-    numeric = _plain_algebra(left, ctx.derivation) and _plain_algebra(right, ctx.derivation)
+    d = ctx.derivation
+    if _plain_algebra(left, d) and _plain_algebra(right, d):
+        numeric = "prefill"
+    elif _integrated_outside_derivatives(left, d) and _integrated_outside_derivatives(right, d):
+        numeric = "fixed"
+    else:
+        numeric = False
     g = ctx.grounder(size, numeric=numeric)
     pair, cx = _align(g.ground(left), g.ground(right), size)
     if pair is None:
@@ -318,6 +330,29 @@ def _plain_algebra(e, derivation):
                 seen.add(node)
                 todo.append(defs[node])
     return True
+
+
+_INTEGRATING = {"Expectation", "MatExpectation", "Variance"}
+
+
+def _integrated_outside_derivatives(e, derivation):
+    """Whether no expectation lies inside a derivative (through definitions): then values put in
+    before integrating cannot reach a derivative."""
+    defs = derivation.definitions
+
+    def inside(x, under, seen):
+        for node in sp.preorder_traversal(x):
+            names = {c.__name__ for c in type(node).__mro__}
+            if under and names & _INTEGRATING:
+                return True
+            if names & _DIFFERENTIATING and any(inside(a, True, seen) for a in node.args):
+                return True
+            if node in defs and (node, under) not in seen:
+                seen.add((node, under))
+                if inside(defs[node], under, seen):
+                    return True
+        return False
+    return not inside(e, False, set())
 
 
 PROVED_ARGUMENT = "normal form of matrix polynomials: transposes, 1×1 products symmetric, traces cyclic"

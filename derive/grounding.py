@@ -33,6 +33,7 @@ class Grounder:
         self.laws_of = {}  # random matrix symbol -> {entry symbol: law}
         self.entries = {}  # matrix symbol -> explicit matrix
         self.random = {d.obj: d.law for d in derivation.of_kind("random")}
+        self.fixed = {}
 
     def dim(self, value):
         v = sp.sympify(value).xreplace(self.size)
@@ -206,16 +207,20 @@ class Grounder:
             raise Unsupported("a fractional power of a non-diagonal matrix")
         return sp.ImmutableMatrix(sp.diag(*[d[i, i] ** exp for i in range(d.rows)]))
 
+    # ``fixed``: values for deterministic entries, put in before integrating (checks at random points)
+    def _fix(self, x):
+        return x.xreplace(self.fixed) if self.fixed else x
+
     def _ground_MatExpectation(self, e):
         laws = self.laws(e.over)
-        return self.ground(e.inner).applyfunc(lambda x: expect(x, laws))
+        return self.ground(e.inner).applyfunc(lambda x: expect(self._fix(x), laws))
 
     def _ground_Expectation(self, e):
-        return expect(self.scalar(e.inner), self.laws(e.over))
+        return expect(self._fix(self.scalar(e.inner)), self.laws(e.over))
 
     def _ground_Variance(self, e):
         laws = self.laws(e.over)
-        g = self.scalar(e.inner)
+        g = self._fix(self.scalar(e.inner))
         return expect(g ** 2, laws) - expect(g, laws) ** 2
 
 
