@@ -57,19 +57,58 @@ def expect(expr, laws):
     rvars = [s for s in laws if s in free]
     if not rvars:
         return expr
-    try:  # Poly refuses a generator inside a denominator or a function: not a polynomial
-        poly = sp.Poly(expr, *rvars)
-    except sp.PolynomialError:
-        check_polynomial(expr, rvars)
-        raise Unsupported("expectation of a function that is not a polynomial in the random entries") from None
-    total = sp.S.Zero
-    for monom, coeff in poly.terms():
+    rset = set(rvars)
+    total = []
+    for monom, coeff in _terms(expr, rset).items():
         factor = sp.S.One
-        for var, k in zip(rvars, monom):
-            if k:
-                factor *= laws[var].moment(k)
-        total += coeff * factor
-    return total
+        for var, k in monom:
+            factor *= laws[var].moment(k)
+        total.append(coeff * factor)
+    return sp.Add(*total)
+
+
+def _terms(e, rset):
+    """e as a sparse polynomial in the random symbols: {((var, power), ...): coefficient}.
+    Read off the tree (sums merge, products convolve), so nothing is expanded twice."""
+    if not (e.free_symbols & rset):
+        return {(): e}
+    if e in rset:
+        return {((e, 1),): sp.S.One}
+    if isinstance(e, sp.Add):
+        out = {}
+        for a in e.args:
+            _merge(out, _terms(a, rset))
+        return {m: c for m, c in out.items() if c != 0}
+    if isinstance(e, sp.Mul):
+        out = {(): sp.S.One}
+        for a in e.args:
+            out = _product(out, _terms(a, rset))
+        return out
+    if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp > 0:
+        base, out = _terms(e.base, rset), {(): sp.S.One}
+        for _ in range(int(e.exp)):
+            out = _product(out, base)
+        return out
+    check_polynomial(e, [v for v in rset if v in e.free_symbols])
+    raise Unsupported("expectation of a function that is not a polynomial in the random entries")
+
+
+def _merge(out, terms):
+    for m, c in terms.items():
+        out[m] = out[m] + c if m in out else c
+
+
+def _product(a, b):
+    out = {}
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            powers = dict(ma)
+            for v, k in mb:
+                powers[v] = powers.get(v, 0) + k
+            m = tuple(sorted(powers.items(), key=lambda vk: vk[0].sort_key()))
+            c = ca * cb
+            out[m] = out[m] + c if m in out else c
+    return {m: c for m, c in out.items() if c != 0}
 
 
 def check_polynomial(expr, rvars):

@@ -183,12 +183,29 @@ class Skeleton:
         return self.fresh(e) * sp.Mul(*parts)  # other nodes: an opaque function of their parts
 
 
+def _degree_bound(e, d):
+    """An upper bound on the degree of the polynomial e in d, read off its tree (sums take the
+    largest, products add, integer powers multiply); cancellation can only lower the true degree,
+    so the sizes chosen from the bound are enough.  Not a polynomial in d: PolynomialError."""
+    if not e.has(d):
+        return 0
+    if e == d:
+        return 1
+    if isinstance(e, sp.Add):
+        return max(_degree_bound(a, d) for a in e.args)
+    if isinstance(e, sp.Mul):
+        return sum(_degree_bound(a, d) for a in e.args)
+    if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp > 0:
+        return int(e.exp) * _degree_bound(e.base, d)
+    raise sp.PolynomialError(f"{e} is not a polynomial in {d}")
+
+
 def dimension_degrees(left, right, dims, definitions):
     """Per dimension, the degree of the numerator of left − right (0 if it does not appear)."""
     sk = Skeleton(dims, definitions)
     try:
         num = sp.numer(sp.together(sk.of(left) - sk.of(right)))
-        return {d: (sp.Poly(num, d).degree() if num.has(d) else 0) for d in dims}
+        return {d: _degree_bound(num, d) for d in dims}
     except (sp.PolynomialError, sp.GeneratorsNeeded, RecursionError, TypeError, ValueError):
         deg = Degrees(dims, definitions)  # radicals or exponents in a dimension: a cruder bound
         diff = deg._combine_add([deg.of(left), deg.of(right)])
