@@ -276,5 +276,10 @@ def watch_cmd(name, pdf, out, iterations):
         sys.exit(130)
 
 
+from .audit.command import audit_cmd  # noqa: E402  (the audit's own module keeps lark out of other commands)
+
+main.add_command(audit_cmd)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,1 @@
+"""derive audit: check a written derivation step by step."""
