@@ -1,7 +1,9 @@
 """The command line: the only place that prints and chooses exit codes.
 
-0: every step verified; 1: a step failed or was undecided (or a PDF did not compile);
-2: bad usage or a broken problem file.
+The error contract (derive/contract.py, README "Error contract"): 0 every step verified; 1 a step
+failed or was undecided (or a document did not compile); 2 bad usage, a broken problem file or
+the environment; 130 interrupted.  Errors are one line on stderr, or under --json one JSON
+document on stdout; --debug shows the traceback instead.
 """
 import json
 import sys
@@ -11,19 +13,37 @@ import click
 
 from . import loader
 from .checking import check
+from .contract import BrokenInput, Failed, document, dumps, error_info, error_line
 from .errors import InvalidVariant, ProblemError
 from .params import BadParam, parse_assignments
-from .pdf import CompileError, TexMissing, compile_pdf
+from .pdf import CompileError, OutputError, TexMissing, publish
 from .printing import latex
 
 
-class BrokenInput(click.ClickException):
-    """Bad usage or a broken problem file: exit 2."""
-    exit_code = 2
+class _Contract(click.Group):
+    """Every error of every command ends as the contract says: never a traceback."""
 
-
-class Failed(click.ClickException):
-    exit_code = 1
+    def invoke(self, ctx):
+        args = [*getattr(ctx, "_protected_args", []), *ctx.args]  # click 8.2 keeps the name here
+        as_json = "--json" in args
+        command = next((a for a in args if not a.startswith("-")), None)
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except (click.exceptions.UsageError, click.ClickException, KeyboardInterrupt, click.Abort,
+                Exception) as exc:
+            if ctx.meta.get("derive.debug") and not isinstance(exc, click.ClickException):
+                raise
+            code, error = error_info(exc)
+            if as_json:
+                click.echo(dumps(document(command, code, error)))
+            elif isinstance(exc, click.exceptions.UsageError) and exc.ctx is not None:
+                click.echo(exc.ctx.get_usage() + "\n", err=True)
+                click.echo(error_line(error), err=True)
+            else:
+                click.echo(error_line(error), err=True)
+            ctx.exit(code)
 
 
 def _guard(func, *args):
@@ -34,6 +54,8 @@ def _guard(func, *args):
         raise BrokenInput(str(exc)) from None
     except InvalidVariant as exc:
         raise BrokenInput(f"these parameter values give no valid problem: {exc}") from None
+    except OutputError as exc:
+        raise BrokenInput(str(exc)) from None
 
 
 def _load(target):
@@ -48,12 +70,14 @@ def _targets(targets, all_):
     return targets
 
 
-@click.group()
+@click.group(cls=_Contract)
 @click.version_option(package_name="derive")
 @click.option("--no-cache", is_flag=True, help="Check every step again; neither read nor write the verdict cache.")
-def main(no_cache):
+@click.option("--debug", is_flag=True, help="On an unexpected error, show the Python traceback.")
+def main(no_cache, debug):
     """derive: machine-checked derivations rendered to LaTeX and PDF."""
     from .cache import VerdictCache, use
+    click.get_current_context().meta["derive.debug"] = debug
     use(None if no_cache else VerdictCache())
     click.get_current_context().call_on_close(lambda: use(None))  # no state left behind in-process
 
@@ -121,33 +145,60 @@ def _echo_report(derivation, report):
 @click.argument("targets", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Check every derivation in problems/.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.option("--seed", default=20261122, show_default=True, help="Seed for random points.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=20261122, show_default=True,
+              help="Seed for random points and cross-checks.")
 @_jobs_option
 def check_cmd(targets, all_, as_json, seed, jobs):
-    """Check every step of derivations given by NAME or PATH."""
+    """Check every step of derivations given by NAME or PATH.
+
+    A broken problem file is reported as that problem's failure and the others are still
+    checked; the exit code is then 2."""
     from .parallel import check_all
-    reports = _guard(check_all, _targets(targets, all_), seed, jobs)
+    usable, broken = [], []
+    for target in _targets(targets, all_):
+        try:
+            loader.derivations(target)
+            usable.append(target)
+        except (loader.UnknownName, ProblemError) as exc:
+            if not all_ and len(targets) == 1:
+                raise
+            broken.append((target, error_info(exc)[1]))
+    reports = _guard(check_all, usable, seed, jobs) if usable else []
+    code = 2 if broken else (0 if all(r.ok for _, r in reports) else 1)
     if as_json:
-        click.echo(json.dumps({"ok": all(r.ok for _, r in reports),
-                               "derivations": [_report_dict(d, r) for d, r in reports]}, indent=2))
+        click.echo(dumps(document("check", code, None, seed=seed,
+                                  derivations=[_report_dict(d, r) for d, r in reports],
+                                  broken=[{"target": t, "error": e} for t, e in broken])))
     else:
         for d, r in reports:
             _echo_report(d, r)
-    sys.exit(0 if all(r.ok for _, r in reports) else 1)
+        for target, error in broken:
+            click.echo(f"{target}: " + click.style("BROKEN", fg="red", bold=True) + " " + error_line(error))
+    sys.exit(code)
 
 
-def _write_pdf(tex_path, pdf):
-    click.echo(f"wrote {tex_path}")
-    if not pdf:
-        return
+def _publish(out_dir, stem, tex, pdf):
+    """Write stem.tex (and stem.pdf) into out_dir atomically; TeX missing or an unwritable
+    directory is exit 2, a document LaTeX rejects exit 1."""
     try:
-        compile_pdf(tex_path)
+        written = publish(out_dir, stem, tex, pdf=pdf)
     except TexMissing as exc:
-        raise Failed(str(exc)) from None
+        click.echo(f"wrote {Path(out_dir) / (stem + '.tex')}")
+        raise BrokenInput(str(exc)) from None
+    except OutputError as exc:
+        raise BrokenInput(str(exc)) from None
     except CompileError as exc:
         click.echo(exc.log_excerpt, err=True)
         raise Failed(str(exc)) from None
-    click.echo(f"wrote {tex_path.with_suffix('.pdf')}")
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def _values_tag(values):
+    """A short, stable name part for parameter values: variants never overwrite each other."""
+    import hashlib
+    text = json.dumps(sorted((str(k), str(v)) for k, v in dict(values).items()))
+    return "param-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
 def _refuse(name, report, tex_path):
@@ -167,11 +218,13 @@ def _refuse(name, report, tex_path):
 @click.option("--allow-failed", is_flag=True, help="Write a document even if a step failed (marked red).")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Set a parameter of a numeric problem (repeatable).")
-@click.option("--seed", type=int, default=None, help="Draw fresh parameter values from this seed.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+              help="Draw fresh parameter values from this seed.")
 @click.option("--variants", type=click.IntRange(1, 50), default=None,
               help="With --seed: how many variants to put in one document.")
+@click.option("--timings", is_flag=True, help="Print checking times in the document (not reproducible).")
 @_jobs_option
-def render_cmd(name, pdf, out, allow_failed, params, seed, variants, jobs):
+def render_cmd(name, pdf, out, allow_failed, params, seed, variants, timings, jobs):
     """Write build/NAME.tex (and build/NAME.pdf with --pdf) for a derivation or a homework key."""
     from .render import render_homework, render_tex, render_variants
     from .variants import VariantFailed, drawn, variant
@@ -191,9 +244,7 @@ def render_cmd(name, pdf, out, allow_failed, params, seed, variants, jobs):
         failed = [(i, r) for i, _, r in entries if r is not None and not r.ok]
         if failed and not allow_failed:
             _refuse(f"{name} ({', '.join(i.number for i, _ in failed)})", failed[0][1], tex_path)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        tex_path.write_text(render_homework(homework, entries), encoding="utf-8")
-        _write_pdf(tex_path, pdf)
+        _publish(out_dir, tex_path.stem, render_homework(homework, entries, timings=timings), pdf)
         sys.exit(1 if failed else 0)
     if variants and seed is None:
         raise BrokenInput("--variants needs --seed")
@@ -205,13 +256,12 @@ def render_cmd(name, pdf, out, allow_failed, params, seed, variants, jobs):
         except VariantFailed as exc:
             raise Failed(str(exc)) from None
         tex_path = out_dir / f"{Path(name).stem}-seed{seed}{f'-x{variants}' if variants else ''}.tex"
-        out_dir.mkdir(parents=True, exist_ok=True)
         if variants:
-            tex_path.write_text(render_variants(name, seed, chosen), encoding="utf-8")
+            tex = render_variants(name, seed, chosen, timings=timings)
         else:
             _, derivation, report = chosen[0]
-            tex_path.write_text(render_tex(derivation, report), encoding="utf-8")
-        _write_pdf(tex_path, pdf)
+            tex = render_tex(derivation, report, timings=timings)
+        _publish(out_dir, tex_path.stem, tex, pdf)
         sys.exit(0)
     if params:
         values = _guard(parse_assignments, _guard(loader.params_of, name), list(params))
@@ -219,16 +269,14 @@ def render_cmd(name, pdf, out, allow_failed, params, seed, variants, jobs):
             derivation, report = _guard(variant, name, values)
         except VariantFailed as exc:
             raise Failed(str(exc)) from None
-        tex_path = out_dir / f"{derivation.name}-param.tex"
+        tex_path = out_dir / f"{derivation.name}-{_values_tag(values)}.tex"
     else:
         derivation = _load(name)
         report = check(derivation)
         tex_path = out_dir / f"{derivation.name}.tex"
     if not report.ok and not allow_failed:
         _refuse(name, report, tex_path)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tex_path.write_text(render_tex(derivation, report), encoding="utf-8")
-    _write_pdf(tex_path, pdf)
+    _publish(out_dir, tex_path.stem, render_tex(derivation, report, timings=timings), pdf)
     sys.exit(0 if report.ok else 1)
 
 

@@ -174,7 +174,12 @@ class Derivation:
         return self._add(expr, relation, rule, why, options)
 
     def _add(self, expr, relation, rule, why, options):
-        expr = sp.sympify(expr)
+        if isinstance(expr, (tuple, list, set, dict, str, sp.Tuple)):
+            raise ProblemError(f"a step is one expression, not a {type(expr).__name__}: {str(expr)[:80]}")
+        try:
+            expr = sp.sympify(expr)
+        except (sp.SympifyError, TypeError, ValueError) as exc:
+            raise ProblemError(f"a step must be a sympy expression: {exc}") from None
         check_shapes(expr)
         _, line = _caller_line()
         self.steps.append(Step(expr, relation, rule, why, options, line, len(self.steps)))

@@ -123,19 +123,22 @@ def context(derivation, report):
     }
 
 
-def render_tex(derivation, report, template="derivation.tex.j2"):
-    return environment().get_template(template).render(d=context(derivation, report))
+def render_tex(derivation, report, template="derivation.tex.j2", timings=False):
+    """The document of one checked derivation; ``timings`` adds the wall-clock column (off by
+    default, so the same inputs and seed give byte-identical .tex)."""
+    return environment().get_template(template).render(d=context(derivation, report), timings=timings)
 
 
-def render_variants(name, seed, variants):
+def render_variants(name, seed, variants, timings=False):
     """One document holding several checked variants: [(values, derivation, report)]."""
     items = [{"params": escape(", ".join(f"{k} = {v}" for k, v in values.items())),
               "d": context(der, rep)} for values, der, rep in variants]
     return environment().get_template("variants.tex.j2").render(
-        name=escape(name), seed=seed, variants=items, title=items[0]["d"]["title"] if items else "")
+        name=escape(name), seed=seed, variants=items, title=items[0]["d"]["title"] if items else "",
+        timings=timings)
 
 
-def render_homework(homework, entries):
+def render_homework(homework, entries, timings=False):
     """A whole answer key: entries are (item, derivation, report) with None for free text."""
     items = []
     for item, der, rep in entries:
@@ -149,4 +152,5 @@ def render_homework(homework, entries):
     return environment().get_template("homework.tex.j2").render(
         title=escape(homework.title), course=escape(homework.course), items=items,
         ok=all(i["ok"] for i in items if i["checked"]),
-        checked=sum(1 for i in items if i["checked"]), unchecked=sum(1 for i in items if not i["checked"]))
+        checked=sum(1 for i in items if i["checked"]), unchecked=sum(1 for i in items if not i["checked"]),
+        timings=timings)

@@ -139,9 +139,12 @@ def test_render_tex_only(runner, tmp_path):
 
 def test_render_without_tex_says_how_to_install(runner, tmp_path, monkeypatch):
     monkeypatch.setattr("derive.pdf.shutil.which", lambda name: None)
+    (tmp_path / "dropout_tikhonov.pdf").write_bytes(b"%PDF stale")
     result = runner.invoke(main, ["render", "dropout_tikhonov", "--pdf", "--out", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the environment, not the derivation
     assert "apt-get install texlive-latex-base" in result.output
+    assert (tmp_path / "dropout_tikhonov.tex").is_file()
+    assert not (tmp_path / "dropout_tikhonov.pdf").exists()  # no stale PDF next to the new .tex
 
 
 def test_json_for_every_derivation_is_valid(runner):

@@ -64,7 +64,12 @@ def runner():
 def test_cli_param_override(runner, tmp_path):
     result = runner.invoke(main, ["render", "filter_recovery", "--param", "output=[-2, 2, 12]", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "filter_recovery-param.tex").is_file()
+    first = sorted(tmp_path.glob("filter_recovery-param-*.tex"))
+    assert len(first) == 1
+    again = runner.invoke(main, ["render", "filter_recovery", "--param", "output=[-2, 2, 13]", "--out", str(tmp_path)])
+    assert again.exit_code in (0, 1), again.output
+    if again.exit_code == 0:  # other values, another file: variants never overwrite each other
+        assert len(list(tmp_path.glob("filter_recovery-param-*.tex"))) == 2
 
 
 @pytest.mark.parametrize("args, words", [
