@@ -236,8 +236,22 @@ def render_cmd(name, pdf, out, allow_failed, params, seed, variants, timings, jo
         from .checking import DEFAULT_SEED
         from .parallel import check_problems
         problems = [item.problem for item in homework.items if item.problem is not None]
-        loaded = {p: _load(p) for p in problems}  # broken files fail here, before any worker starts
-        reports = dict(zip(problems, check_problems(problems, DEFAULT_SEED, jobs)))
+        loaded, broken = {}, []
+        for p in problems:  # broken files are found here, before any worker starts
+            try:
+                loaded[p] = loader.load(p)
+            except (loader.UnknownName, ProblemError) as exc:
+                broken.append((p, error_info(exc)[1]))
+        usable = [p for p in problems if p in loaded]
+        reports = dict(zip(usable, check_problems(usable, DEFAULT_SEED, jobs)))
+        if broken:  # the others are still checked and reported; no key with a hole is written
+            for p in usable:
+                status = "verified" if reports[p].ok else click.style("NOT VERIFIED", fg="red")
+                click.echo(f"{p}: {status}")
+            for p, error in broken:
+                click.echo(f"{p}: " + click.style("BROKEN", fg="red", bold=True) + " " + error_line(error))
+            raise BrokenInput(f"{name}: {len(broken)} problem file(s) broken ({', '.join(p for p, _ in broken)}); "
+                              "no answer key written")
         entries = [(item, None, None) if item.problem is None
                    else (item, loaded[item.problem], reports[item.problem]) for item in homework.items]
         tex_path = out_dir / f"{homework.name}.tex"

@@ -184,3 +184,17 @@ def test_fuzz_problem_files(tmp_path_factory, pieces):
     assert result.exit_code in (0, 1, 2), result.output
     assert "Traceback" not in result.output
     valid_document(result.stdout)
+
+
+def test_answer_key_with_a_broken_problem_checks_the_rest(runner, tmp_path):
+    broken = write(tmp_path, BROKEN_FILES["syntax"], "broken.py")
+    key = write(tmp_path, textwrap.dedent(f'''
+        from derive import Homework, derivation
+        HOMEWORK = Homework(name="key", title="A key", course="Test",
+                            items=[derivation("Q1", "filter_recovery"), derivation("Q2", {broken!r})])
+    '''), "key.py")
+    result = runner.invoke(main, ["render", key, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "filter_recovery: verified" in result.output and "BROKEN" in result.output
+    assert "Traceback" not in result.output
+    assert not list((tmp_path / "out").glob("*.tex")) if (tmp_path / "out").exists() else True
