@@ -87,7 +87,8 @@ class Verdict:
         if self.sampled:
             text += "; at exact random points at sizes " + _sizes(self.sampled)
         if self.label in (Label.RANDOM, Label.NUMERIC) and self.points:
-            text += f" ({self.points} points, seed {self.seed})"
+            drawn = f", seed {self.seed}" if self.seed is not None else ", deterministic"
+            text += f" ({self.points} point{'s' if self.points != 1 else ''}{drawn})"
         if self.argument:
             text += f" ({self.argument})"
         if self.assumptions:
