@@ -267,3 +267,27 @@ def test_wrong_sum_outside_over_fails():
     D.eq(each(x[i]) - sp.Sum(x[j], (j, 1, n)) / (n + 1) * sp.OneMatrix(n, 1), "algebra")
     D.result(each(x[i]) - sp.Sum(x[j], (j, 1, n)) / (n + 1) * sp.OneMatrix(n, 1))
     assert _verdict(D).label is Label.FAILED
+
+
+def test_a_scalar_taken_from_a_one_by_one_product(tmp_path):
+    """(mᵀAm)[0, 0] is a sum over fresh dummies each time it is written: the chain still ends at
+    its declared result, and a wrong factor is caught."""
+    from click.testing import CliRunner
+    from derive.cli import main
+    text = '''
+from derive import Derivation
+D = Derivation("one", "One", "test", "A scalar from a 1x1 product.")
+n = D.dims("n")
+A = D.matrix("A", n, n)
+m = D.vector("m", n)
+D.definition((m.T * A * m)[0, 0])
+D.eq((m.T * A.T * m)[0, 0]FACTOR, "algebra", "a 1x1 product equals its transpose")
+D.result((m.T * A.T * m)[0, 0]FACTOR)
+DERIVATION = D
+'''
+    good, bad = tmp_path / "good.py", tmp_path / "bad.py"
+    good.write_text(text.replace("FACTOR", ""))
+    bad.write_text(text.replace("FACTOR", " * 2"))
+    assert CliRunner().invoke(main, ["--no-cache", "check", str(good)]).exit_code == 0
+    wrong = CliRunner().invoke(main, ["--no-cache", "check", str(bad)])
+    assert wrong.exit_code == 1 and "counterexample" in wrong.output
