@@ -16,15 +16,14 @@ from .params import Param
 from .verdicts import Label, Verdict
 from .mathobjects import E, Var, diag, diag_sqrt, hadamard, sqnorm
 from .randomness import Bernoulli, Normal, ZeroMean
+from .gradient import grad
+from .calculus import At, Lim, formula, forward, indexed, indices, loss, over, partial
+from .crosschecks import enumerate_masks, monte_carlo
+from .finitediff import finite_differences
+from .graphs import computational_graph
 
 __all__ = ["Homework", "derivation", "discussion", "Param", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
            "E", "Var", "diag", "diag_sqrt", "hadamard", "sqnorm",
-           "Bernoulli", "Normal", "ZeroMean", "enumerate_masks", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]
+           "Bernoulli", "Normal", "ZeroMean", "grad", "partial", "At", "Lim", "formula", "forward", "indexed", "indices",
+           "loss", "over", "finite_differences", "computational_graph", "enumerate_masks", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]
 
-
-def __getattr__(name):
-    # the cross-checks need numpy: imported by the problem files that use them, not at startup
-    if name in ("enumerate_masks", "monte_carlo"):
-        from . import crosschecks
-        return getattr(crosschecks, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

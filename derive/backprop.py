@@ -21,14 +21,12 @@ _AT = weakref.WeakKeyDictionary()  # grounder -> {size: grounder at that size}
 
 def indexed_definitions(derivation):
     """{node symbol: (index symbols, formula)} for nodes declared entry by entry."""
-    from .calculus import Defined
     return {d.obj: tuple(r[0] for r in d.definition.ranges) + (d.definition.expr,)
-            for d in derivation.of_kind("definition") if isinstance(d.definition, Defined)}
+            for d in derivation.of_kind("definition") if getattr(d.definition, "is_forward_node", False)}
 
 
 def upstream_gradients(derivation):
-    from .calculus import Loss
-    return {b for d in derivation.declared if isinstance(d.obj, Loss) for _, b in d.obj.pairs}
+    return {b for d in derivation.declared if getattr(d.obj, "is_loss", False) for _, b in d.obj.pairs}
 
 
 def concrete(grounder, entry):
@@ -171,9 +169,10 @@ def ground_loss(grounder, L):
         u = grounder.ground(upstream)
         if u.shape != (grounder.dim(node.shape[0]), grounder.dim(node.shape[1])):
             raise ProblemError(f"the upstream gradient {upstream} must have the shape of {node}")
+        rank = len(indexed_definitions(grounder.derivation).get(node, (0, 0))) - 1  # 0: a scalar node
         for a in range(u.rows):
             for b in range(u.cols):
-                idx = (a + 1,) if node.shape[1] == 1 else (a + 1, b + 1)
+                idx = () if rank == 0 else (a + 1,) if node.shape[1] == 1 else (a + 1, b + 1)
                 total += u[a, b] * entry_value(grounder, node, idx)
     return total
 

@@ -138,6 +138,19 @@ class Entry(sp.Expr):
         return entry_value(grounder, self.base, concrete(grounder, self))
 
 
+class ScalarNode(Entry):
+    """A scalar node of the forward map (declared with ``forward(..., [])``): printed by its name."""
+
+    def __new__(cls, base):
+        return sp.Expr.__new__(cls, base)
+
+    def _derive_latex(self, printer):
+        return printer._print(sp.Symbol(self.base.name))
+
+    def _sympystr(self, printer):
+        return self.base.name
+
+
 class Array:
     """A declared vector or matrix whose entries are written x[i] or X[i, j] (from 1)."""
 
@@ -158,7 +171,7 @@ def indexed(matrix):
 
 
 def _symbol_of(a):
-    return a.symbol if isinstance(a, Array) else a
+    return a.symbol if isinstance(a, Array) else a.base if isinstance(a, ScalarNode) else a
 
 
 class Entries(MatrixExpr):
@@ -168,7 +181,7 @@ class Entries(MatrixExpr):
 
     def __new__(cls, expr, *ranges):
         ranges = [sp.Tuple(*r) for r in ranges]
-        if not 1 <= len(ranges) <= 2:
+        if not (0 if cls is Defined else 1) <= len(ranges) <= 2:
             raise ProblemError("over(...) takes one or two index ranges such as (i, n), (j, d)")
         return super().__new__(cls, sp.sympify(expr), *ranges)
 
@@ -178,6 +191,8 @@ class Entries(MatrixExpr):
     @property
     def shape(self):
         r = self.ranges
+        if not r:
+            return (sp.S.One, sp.S.One)
         return (r[0][1], r[1][1] if len(r) > 1 else sp.S.One)
 
     def _derive_latex(self, printer):
@@ -197,6 +212,8 @@ class Entries(MatrixExpr):
 class Defined(Entries):
     """The definition of a node of the forward map by its entries: y = (formula)_{j=1}^{n}."""
 
+    is_forward_node = True  # how the grounding of the forward map (derive.backprop) finds nodes
+
     def __new__(cls, node, expr, *ranges):
         obj = Entries.__new__(cls, expr, *ranges)
         obj._args = (node,) + obj._args
@@ -209,6 +226,8 @@ class Defined(Entries):
     def _derive_latex(self, printer):
         printer = _printer(printer)
         spans = [(printer._print(i), printer._print(top)) for i, top in self.ranges]
+        if not spans:
+            return printer._print(self.expr)
         if len(spans) == 1:
             sub = spans[0][0] + " = 1}^{" + spans[0][1]
         else:
@@ -218,6 +237,8 @@ class Defined(Entries):
     def _derive_ground(self, grounder):
         from .backprop import entry_value
         counts = [grounder.dim(top) for _, top in self.ranges]
+        if not counts:
+            return sp.ImmutableMatrix([[entry_value(grounder, self.node, ())]])
         rows, cols = counts[0], counts[1] if len(counts) > 1 else 1
         one = len(counts) == 1
         return sp.ImmutableMatrix(rows, cols, lambda a, b: entry_value(
@@ -230,13 +251,18 @@ def over(*ranges):
 
 
 def forward(derivation, name, expr, over, meaning=""):
-    """Declare a node of the forward map entry by entry: name_{idx} = expr for every idx."""
+    """Declare a node of the forward map entry by entry: name_{idx} = expr for every idx.
+
+    With no index ranges (``over=[]``) the node is a scalar, used by its name."""
     over = [tuple(r) for r in over]
-    rows, cols = over[0][1], over[1][1] if len(over) > 1 else sp.S.One
+    if len(over) > 2:
+        raise ProblemError(f"a node of the forward map has at most two indices, got {len(over)}")
+    rows = over[0][1] if over else sp.S.One
+    cols = over[1][1] if len(over) > 1 else sp.S.One
     symbol = sp.MatrixSymbol(name, rows, cols)
     derivation.declared.append(Declared(symbol, "definition", meaning=meaning,
                                         definition=Defined(symbol, expr, *over)))
-    return Array(symbol)
+    return Array(symbol) if over else ScalarNode(symbol)
 
 
 # -- the loss and its derivatives -----------------------------------------------------------
@@ -245,6 +271,8 @@ class Loss(sp.Expr):
 
     When grounded it is modelled as L = Σ_a g_a y_a with symbolic g = ∂L/∂y: exact for first
     derivatives, since only ∂L/∂y enters the chain rule."""
+
+    is_loss = True
 
     is_commutative = True
 
@@ -289,24 +317,27 @@ def loss(derivation, name, upstream, meaning=""):
 
 
 class Partial(sp.Expr):
-    """∂f/∂v: v an entry of a node of the forward map, f an entry downstream of it or the loss.
+    """∂f/∂v of scalars: v one variable (an entry such as x[i] or W[h, l], or a declared
+    scalar), f an entry downstream of it, the loss, or any scalar formula.
 
     Meaning: perturb v alone, recompute everything computed from it, differentiate f."""
 
     is_commutative = True
 
     def __new__(cls, f, v):
-        if not isinstance(v, Entry):
-            raise ProblemError(f"∂/∂v needs v to be an entry such as x[i], got {v}")
-        if not isinstance(f, (Entry, Loss)):
-            raise ProblemError(f"∂f/∂v needs f to be an entry or the loss, got {f}")
+        f, v = sp.sympify(f), sp.sympify(v)
+        if getattr(f, "is_Matrix", False) or getattr(v, "is_Matrix", False):
+            raise ProblemError(f"∂f/∂v is a derivative of scalars; for a matrix use grad(...), got ∂({f})/∂({v})")
+        if v.is_number or isinstance(v, (sp.Add, sp.Mul, sp.Pow)):
+            raise ProblemError(f"∂/∂v needs v to be one variable such as x[i], got {v}")
         return super().__new__(cls, f, v)
 
     f = property(lambda self: self.args[0])
     v = property(lambda self: self.args[1])
 
     def _derive_latex(self, printer):
-        printer = _printer(printer)
+        if isinstance(self.v, Entry):
+            printer = _printer(printer)
         f, v = printer._print(self.f), printer._print(self.v)
         if isinstance(self.f, Loss) and self.f.shown:
             return r"\frac{\partial}{\partial " + v + "} " + f
@@ -316,8 +347,13 @@ class Partial(sp.Expr):
         return f"d{printer._print(self.f)}/d{printer._print(self.v)}"
 
     def _derive_ground(self, grounder):
-        from .backprop import ground_partial
-        return ground_partial(grounder, self)
+        if isinstance(self.v, Entry) and isinstance(self.f, (Entry, Loss)):
+            from .backprop import ground_partial
+            return ground_partial(grounder, self)
+        f, v = grounder.scalar(self.f), grounder.scalar(self.v)
+        if not isinstance(v, sp.Symbol):
+            raise Unsupported(f"∂/∂({self.v}) is not a derivative with respect to one free variable")
+        return sp.diff(f, v)
 
 
 def partial(f, v):

@@ -479,52 +479,6 @@ class AvgPool(_Pool):
         return sp.ImmutableMatrix([[sp.Add(*w) / len(w) for w in row] for row in self.windows(g)])
 
 
-def _local_piece(expr, point):
-    """expr with every Max replaced by its argument that is largest at the point (the linear
-    piece that holds near it); a tie is a kink where the map has no derivative."""
-    if not isinstance(expr, sp.Basic) or not expr.args:
-        return expr
-    args = [_local_piece(a, point) for a in expr.args]
-    if isinstance(expr, sp.Max):
-        values = [a.xreplace(point) for a in args]
-        if not all(v.is_Rational for v in values):
-            raise Unsupported("the maximum's arguments are not exact numbers at the point")
-        top = max(values)
-        if values.count(top) > 1:
-            raise Unsupported(f"a pooling window has a tied maximum {top}: the map has no derivative there")
-        return args[values.index(top)]
-    return expr.func(*args)
-
-
-class GradAt(MatrixExpr):
-    """∂/∂X ⟨dY, Y(X)⟩ at X = X_0: the gradient of L with ∂L/∂Y = dY (exact for first derivatives)."""
-
-    def __new__(cls, output, wrt, at, upstream):
-        output, at, upstream = (sp.sympify(e) for e in (output, at, upstream))
-        if not isinstance(wrt, sp.MatrixSymbol):
-            raise ShapeMismatch(f"∂/∂X needs X to be a declared matrix, got {wrt}")
-        if tuple(output.shape) != tuple(upstream.shape) or tuple(wrt.shape) != tuple(at.shape):
-            raise ShapeMismatch("the upstream gradient must have the output's shape and the point the input's")
-        return super().__new__(cls, output, wrt, at, upstream)
-
-    @property
-    def shape(self):
-        return self.args[1].shape
-
-    def _derive_ground(self, g):
-        output, wrt, at, upstream = self.args
-        xs, point = g.ground(wrt), g.ground(at)
-        values = dict(zip(xs, point))
-        loss = sp.Add(*(u * y for u, y in zip(g.ground(upstream), g.ground(output))))
-        piece = sp.expand(_local_piece(loss, values))
-        return sp.ImmutableMatrix(xs.rows, xs.cols, lambda i, j: sp.diff(piece, xs[i, j]).xreplace(values))
-
-    def _derive_latex(self, printer):
-        output, wrt, at, upstream = (printer._print(a) for a in self.args)
-        return (r"\left.\frac{\partial}{\partial " + wrt + r"} \left\langle " + upstream + ",\\ " + output
-                + r" \right\rangle\right|_{" + wrt + " = " + at + "}")
-
-
 class Kron(MatrixExpr):
     """A ⊗ B, the Kronecker product (bracketed when printed)."""
 

@@ -313,7 +313,7 @@ def check_sampled(ctx, size, left, right, salt=0):
     return (label or Label.RANDOM), cx, used
 
 
-_DIFFERENTIATING = {"Partial", "Loss", "Grad", "GradAt", "Jacobian", "Derivative"}
+_DIFFERENTIATING = {"Partial", "Loss", "Gradient", "Jacobian", "Derivative"}
 
 
 def _plain_algebra(e, derivation):

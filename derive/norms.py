@@ -289,40 +289,6 @@ class SignTransposed(sp.Transpose):
         return printer._print(self.arg) + r"^{\top}"
 
 
-class Grad(MatrixExpr):
-    """∇_X f: the matrix of partial derivatives of the scalar f by the entries of X."""
-
-    def __new__(cls, f, wrt):
-        f, wrt = sp.sympify(f), sp.sympify(wrt)
-        if _is_matrix(f) and f.shape != (1, 1):
-            raise ShapeMismatch(f"a gradient needs a scalar function, got shape {f.shape}")
-        if not isinstance(wrt, sp.MatrixSymbol):
-            raise ShapeMismatch(f"a gradient is taken with respect to a declared matrix, got {wrt}")
-        return super().__new__(cls, f, wrt)
-
-    @property
-    def function(self):
-        return self.args[0]
-
-    @property
-    def wrt(self):
-        return self.args[1]
-
-    @property
-    def shape(self):
-        return self.args[1].shape
-
-    def _derive_ground(self, grounder):
-        f = grounder.scalar(self.function)
-        X = grounder.ground(self.wrt)
-        if not all(isinstance(s, sp.Symbol) for s in X):
-            raise Unsupported(f"{self.wrt} is constrained: its entries are not free variables")
-        return X.applyfunc(lambda s: sp.diff(f, s))
-
-    def _derive_latex(self, printer):
-        return r"\nabla_{" + printer._print(self.wrt) + r"} \left( " + printer._print(self.function) + r" \right)"
-
-
 # -- entries with a symbolic index -----------------------------------------------------
 class Entry(MatrixElement):
     """v_i: entry i of a column vector, printed with its index only."""
@@ -496,10 +462,6 @@ def fro(A):
 
 def sign(A):
     return Sign(A)
-
-
-def grad(f, wrt):
-    return Grad(f, wrt)
 
 
 # -- floating-point helpers for independent cross-checks ------------------------------

@@ -1,10 +1,8 @@
 """Backpropagation through batch normalization (HW5 Q2(b) and Q6(b))."""
 from sympy import Add, KroneckerDelta, Sum, sqrt
 
-from derive import Derivation
-from derive.graphs import computational_graph
-from derive.calculus import At, Lim, formula, forward, indexed, indices, loss, over, partial
-from derive.finitediff import finite_differences
+from derive import (At, Derivation, Lim, computational_graph, finite_differences, formula, forward, indexed, indices,
+                    loss, over, partial)
 
 D = Derivation(
     name="batchnorm_backprop",

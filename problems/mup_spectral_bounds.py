@@ -3,7 +3,8 @@ import numpy as np
 from sympy import Eq, Le, OneMatrix, sqrt, symbols
 
 from derive import Derivation, E, Normal, Var, ZeroMean
-from derive.norms import (each, entry, float_verdict, grad, nonzero_vector, norm, np_spectral_norm, np_unit_rms,
+from derive import grad
+from derive.norms import (each, entry, float_verdict, nonzero_vector, norm, np_spectral_norm, np_unit_rms,
                           orthonormal_columns, rank_one_sign_norms, rms, sign, unit_rms_vector)
 
 D = Derivation(

@@ -3,7 +3,8 @@ import numpy as np
 import sympy as sp
 
 from derive import Derivation, Label, Param, Verdict
-from derive.cnn import AvgPool, GradAt, Kron, MaxPool, argmax_mask
+from derive import grad
+from derive.cnn import AvgPool, Kron, MaxPool, argmax_mask
 from derive.convolution import Entry
 from derive.params import BadParam
 
@@ -59,7 +60,7 @@ def build(input, upstream):
     dy = lambda a, b: Entry(dY, a // 2 + 1, b // 2 + 1)  # noqa: E731  (entry of dY over input entry (a, b))
     lhs = r"\frac{\partial L}{\partial X}\Big|_{X_0}"
 
-    D.definition(GradAt(MaxPool(X), X, X0, dY), title="Max-pooling", lhs=lhs)
+    D.definition(grad(MaxPool(X), X, dY, at=X0), title="Max-pooling", lhs=lhs)
     D.step(sp.HadamardProduct(mask, Kron(dY, ones)), "gradient-at", "max-pool-routing",
            r"the mask marks each window's unique maximum at $X_0$ (boxed in the figure below); near $X_0$ each "
            r"$y_{i,j}$ equals that one entry, so $dy_{i,j}$ goes to it and the other three entries get 0")
@@ -68,7 +69,7 @@ def build(input, upstream):
                              "the maximum's place")
     D.result(routed)
 
-    D.definition(GradAt(AvgPool(X), X, X0, dY), title="Average pooling", lhs=lhs)
+    D.definition(grad(AvgPool(X), X, dY, at=X0), title="Average pooling", lhs=lhs)
     D.step(sp.MatMul(sp.Rational(1, 4), Kron(dY, ones)), "gradient-at", "average-pool-spreading",
            r"$y_{i,j}$ is the mean of its window, linear in each of the four entries with weight $\tfrac14$")
     spread = sp.MatMul(sp.Rational(1, 4), sp.ImmutableMatrix(*X0v.shape, dy), evaluate=False)
@@ -76,12 +77,12 @@ def build(input, upstream):
     D.result(spread)
 
     numeric_max = sp.ImmutableMatrix(mask.multiply_elementwise(sp.kronecker_product(Gv, ones)))
-    D.definition(GradAt(MaxPool(X), X, X0, G), title="With the numbers: max-pooling", lhs=lhs)
+    D.definition(grad(MaxPool(X), X, G, at=X0), title="With the numbers: max-pooling", lhs=lhs)
     D.step(numeric_max, "gradient-at", "max-pool-routing", r"the routing found above with $dY = G$")
     D.result(numeric_max)
 
     numeric_avg = sp.MatMul(sp.Rational(1, 4), sp.ImmutableMatrix(sp.kronecker_product(Gv, ones)), evaluate=False)
-    D.definition(GradAt(AvgPool(X), X, X0, G), title="With the numbers: average pooling", lhs=lhs)
+    D.definition(grad(AvgPool(X), X, G, at=X0), title="With the numbers: average pooling", lhs=lhs)
     D.step(numeric_avg, "gradient-at", "average-pool-spreading", r"a quarter of $G$ over each window")
     D.result(numeric_avg)
 

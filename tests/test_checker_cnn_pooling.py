@@ -4,7 +4,8 @@ import sympy as sp
 from conftest import verdict_of
 
 from derive import Derivation
-from derive.cnn import AvgPool, GradAt, Kron, MaxPool
+from derive import grad
+from derive.cnn import AvgPool, Kron, MaxPool
 from derive.verdicts import Label
 
 X0 = sp.ImmutableMatrix([[4, -1, 0, 2], [3, 7, 5, 1]])
@@ -18,7 +19,7 @@ def _step(forward, point, after):
     X = D.matrix("X", 2, 4)
     X0 = D.define("X_0", point)
     dY = D.matrix("dY", 1, 2)
-    D.definition(GradAt(forward(X), X, X0, dY))
+    D.definition(grad(forward(X), X, dY, at=X0))
     D.step(after(dY), "gradient-at", "max-pool-routing")
     D.result(after(dY))
     return verdict_of(D, 1)
@@ -58,6 +59,6 @@ def test_a_tied_maximum_is_undecided_not_passed():
 
 
 def test_a_step_that_keeps_the_gradient_is_undecided():
-    v = _step(MaxPool, X0, lambda dY: sp.MatMul(2, GradAt(MaxPool(sp.MatrixSymbol("X", 2, 4)),
-                                                          sp.MatrixSymbol("X", 2, 4), X0, dY)))
+    v = _step(MaxPool, X0, lambda dY: sp.MatMul(2, grad(MaxPool(sp.MatrixSymbol("X", 2, 4)),
+                                                          sp.MatrixSymbol("X", 2, 4), dY, at=X0)))
     assert v.label is Label.UNDECIDED

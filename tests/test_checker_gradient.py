@@ -4,7 +4,7 @@ import sympy as sp
 
 from conftest import verdict_of
 from derive import Derivation, hadamard
-from derive.checkers.gradient import grad, partial
+from derive import grad, partial
 from derive.convolution import conv, entries, indexer, isum, xcorr
 from derive.errors import ProblemError, ShapeMismatch
 from derive.printing import latex
@@ -158,3 +158,50 @@ def test_upstream_must_not_depend_on_the_variable():
     A, w = D.matrix("A", n, n), D.vector("w", n)
     with pytest.raises(ProblemError, match="held fixed"):
         grad(A * w, w, 2 * w)
+
+
+def _ground(D, expr, size):
+    from derive.grounding import Grounder
+    return Grounder(D, size).ground(expr)
+
+
+def test_one_mechanism_scalar_upstream_and_point_forms_agree():
+    # ∇_w ⟨dY, A w⟩, ∂L/∂w through Y = A w with ∂L/∂Y = dY, and the latter at a point w0: one gradient
+    D = Derivation("g", "g", "test", "test")
+    n, d = D.dims("n d")
+    A, w, w0, dY = D.matrix("A", n, d), D.vector("w", d), D.vector("w0", d), D.vector("dY", n)
+    size = {n: 2, d: 3}
+    scalar = _ground(D, grad(dY.T * A * w, w), size)
+    through = _ground(D, grad(A * w, w, dY), size)
+    at = _ground(D, grad(A * w, w, dY, at=w0), size)
+    assert scalar == through == at == _ground(D, A.T * dY, size)
+
+
+def test_a_scalar_gradient_of_a_matrix_is_refused():
+    D = Derivation("g", "g", "test", "test")
+    n = D.dims("n")
+    A, w = D.matrix("A", n, n), D.vector("w", n)
+    with pytest.raises(ShapeMismatch, match="scalar"):
+        grad(A * w, w)
+
+
+def test_a_partial_is_of_scalars():
+    D = Derivation("g", "g", "test", "test")
+    n = D.dims("n")
+    A, w = D.matrix("A", n, n), D.vector("w", n)
+    with pytest.raises(ProblemError, match="grad"):
+        partial(A * w, w[0, 0])
+    with pytest.raises(ProblemError, match="one variable"):
+        partial(w[0, 0], 2 * w[1, 0])
+
+
+def test_a_wrong_scalar_gradient_fails_with_a_counterexample():
+    D = Derivation("g", "g", "test", "test")
+    n, d = D.dims("n d")
+    A, w, dY = D.matrix("A", n, d), D.vector("w", d), D.vector("dY", n)
+    D.definition(grad(dY.T * A * w, w))
+    D.step(A.T * dY, "gradient", "chain-rule-upstream")
+    assert verdict_of(D, 1).ok
+    D = D.with_step(1, 2 * A.T * dY)
+    v = verdict_of(D, 1)
+    assert v.label is Label.FAILED and v.counterexample is not None

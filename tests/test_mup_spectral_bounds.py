@@ -9,7 +9,8 @@ from conftest import assert_rejected, load, verdict_of
 from derive import Derivation
 from derive.checking import check
 from derive.errors import ShapeMismatch
-from derive.norms import EachIndex, grad, norm
+from derive import grad
+from derive.norms import EachIndex, norm
 from derive.verdicts import Label
 
 NAME = "mup_spectral_bounds"
