@@ -13,6 +13,14 @@ class DerivePrinter(LatexPrinter):
     def __init__(self, settings=None):
         super().__init__({"mat_symbol_style": "plain", "mul_symbol": None, **(settings or {})})
 
+    def _print(self, expr, **kwargs):
+        # sympy's own objects print through their _latex hook (π, i, ∞, γ), which a custom
+        # printmethod would otherwise bypass
+        if not hasattr(expr, self.printmethod) and callable(getattr(expr, "_latex", None)) \
+                and not isinstance(expr, type):
+            return expr._latex(self, **kwargs)
+        return super()._print(expr, **kwargs)
+
     # -- helpers ------------------------------------------------------------------
     def _bracket(self, e):
         return r"\left(" + self._print(e) + r"\right)"

@@ -85,3 +85,9 @@ def test_broken_tex_leaves_no_pdf_and_reports_log(tmp_path):
         compile_pdf(tex)
     assert "Undefined control sequence" in info.value.log_excerpt
     assert not (tmp_path / "broken.pdf").exists()
+
+
+@pytest.mark.parametrize("expr, tex", [(sp.pi, r"\pi"), (sp.I, "i"), (sp.oo, r"\infty"), (-sp.oo, r"-\infty"),
+                                       (sp.log(2 * sp.pi * sp.Symbol("v")), r"\log{\left(2 \pi v \right)}")])
+def test_sympy_constants_print_as_a_reader_writes_them(expr, tex):
+    assert latex(expr) == tex
