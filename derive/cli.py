@@ -31,6 +31,9 @@ class _Contract(click.Group):
             return super().invoke(ctx)
         except click.exceptions.Exit:
             raise
+        except BrokenPipeError:  # the reader went away (derive rules | head): nothing left to say
+            sys.stderr.close()
+            ctx.exit(0)
         except (click.exceptions.UsageError, click.ClickException, KeyboardInterrupt, click.Abort,
                 Exception) as exc:
             if ctx.meta.get("derive.debug") and not isinstance(exc, click.ClickException):
@@ -103,6 +106,20 @@ def list_cmd():
         except ProblemError as exc:
             title = f"(broken: {exc})"
         click.echo(f"{name:32s} {title}")
+
+
+@main.command("rules")
+@click.argument("name", required=False)
+def rules_cmd(name):
+    """List the rule catalogue a step may cite (with NAME, also that derivation's own rules)."""
+    from .rules import RULES
+    own = _load(name).own_rules if name else {}
+    for title, table in (("engine rules", RULES), (f"rules of {name}", own)):
+        if not table:
+            continue
+        click.echo(f"{title}:")
+        for rule in sorted(table.values(), key=lambda r: r.name):
+            click.echo(f"  {rule.name:34s} [{', '.join(rule.relations)}] {rule.text}")
 
 
 def _report_dict(derivation, report):

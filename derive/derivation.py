@@ -72,6 +72,7 @@ class Derivation:
         self.assumptions = []  # extra prose givens
         self.unknowns = []  # symbols solved for in systems of equations
         self.figures = []  # (LaTeX produced by code from the derivation's data, caption)
+        self.own_rules = {}  # rules this derivation names itself (derive.rules.Rule by name)
 
     # -- declarations -------------------------------------------------------------
     def dims(self, names):
@@ -156,6 +157,22 @@ class Derivation:
         self.parts.append(Part(title or "", lhs if lhs is not None else self.lhs, len(self.steps)))
         return self._add(expr, "definition", "definition", why, {})
 
+    def rule(self, name, text, relations=("=",)):
+        """Name a rule of this derivation with a one-line description; steps may then cite it.
+
+        A rule explains a step to the reader; the step is still checked by its relation."""
+        from .rules import Rule
+        if not isinstance(name, str) or not name or not isinstance(text, str) or not text.strip():
+            raise ProblemError("a rule needs a name and a one-line description")
+        if name in RULES and RULES[name] != Rule(name, text, tuple(relations)):
+            raise ProblemError(f"rule {name!r} is the engine's ({RULES[name].text}); choose another name")
+        self.own_rules[name] = Rule(name, text, tuple(relations))
+        return name
+
+    def rule_named(self, name):
+        """The rule a step cites: this derivation's own, else the engine's catalogue."""
+        return self.own_rules.get(name) or RULES.get(name)
+
     def eq(self, expr, rule, why="", **options):
         """The next step equals the previous one."""
         return self.step(expr, "=", rule, why, **options)
@@ -166,10 +183,11 @@ class Derivation:
         from .checkers import CHECKERS, unknown_relation_message
         if relation not in CHECKERS:
             raise ProblemError(unknown_relation_message(relation))
-        if rule not in RULES:
-            raise ProblemError(unknown_rule_message(rule))
-        if relation not in RULES[rule].relations:
-            raise ProblemError(f"rule {rule!r} justifies {', '.join(RULES[rule].relations)} steps, "
+        known = self.rule_named(rule)
+        if known is None:
+            raise ProblemError(unknown_rule_message(rule, self.own_rules))
+        if relation not in known.relations:
+            raise ProblemError(f"rule {rule!r} justifies {', '.join(known.relations)} steps, "
                                f"not {relation!r}")
         return self._add(expr, relation, rule, why, options)
 

@@ -11,7 +11,6 @@ import sympy as sp
 from .checkers import SYMBOLS
 from .printing import latex
 from .prose import escape
-from .rules import RULES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -61,8 +60,8 @@ def _dims(derivation):
     return ", ".join(latex(d) for d in dims) if dims else ""
 
 
-def _step(step, verdict):
-    rule = RULES[step.rule]
+def _step(step, verdict, derivation):
+    rule = derivation.rule_named(step.rule)
     return {
         "index": step.index,
         "math": latex(step.expr),
@@ -99,7 +98,7 @@ def _chain_relation(steps):
 def context(derivation, report):
     """Plain data for the templates."""
     verdicts = {v.index: v for v in report.verdicts}
-    steps = [_step(s, verdicts.get(s.index)) for s in derivation.steps]
+    steps = [_step(s, verdicts.get(s.index), derivation) for s in derivation.steps]
     parts = [{"title": escape(q.title), "lhs": q.lhs or "",
               "steps": [steps[s.index] for s in derivation.part_steps(q)],
               "result": latex(q.result) if q.result is not None else "",

@@ -41,8 +41,9 @@ for _name, _text in [
     register_rule(_name, _text)
 
 
-def unknown_rule_message(name):
+def unknown_rule_message(name, own=()):
     import difflib
-    close = difflib.get_close_matches(name, RULES, n=1)
+    close = difflib.get_close_matches(name, [*RULES, *own], n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown rule {name!r}{hint}"
+    return (f"unknown rule {name!r}{hint} (`derive rules` lists the catalogue; "
+            f"D.rule(name, description) names a rule of your own)")

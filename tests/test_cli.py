@@ -171,3 +171,27 @@ def test_check_homework_checks_its_problems(runner):
     result = runner.invoke(main, ["check", "hw4"])
     assert result.exit_code == 0, result.output
     assert "mup_spectral_bounds: verified" in result.output
+
+
+def test_rules_lists_the_catalogue_and_a_derivations_own_rules(runner):
+    result = runner.invoke(main, ["rules"])
+    assert result.exit_code == 0 and "chain-rule-upstream" in result.output
+    own = runner.invoke(main, ["rules", "softmax_jacobian"])
+    assert own.exit_code == 0 and "rules of softmax_jacobian" in own.output and "quotient-rule" in own.output
+    assert runner.invoke(main, ["rules", "no_such_problem"]).exit_code == 2
+
+
+def test_an_author_named_rule_needs_a_description_and_a_fresh_name():
+    from derive import Derivation, ProblemError
+    D = Derivation("r", "r", "test", "test")
+    with pytest.raises(ProblemError):
+        D.rule("my-rule", "  ")
+    with pytest.raises(ProblemError, match="engine"):
+        D.rule("algebra", "something else")
+    x = D.scalars("x")
+    D.definition(x * (x + 1))
+    with pytest.raises(ProblemError, match="D.rule"):
+        D.eq(x ** 2 + x, "my-rule")
+    D.rule("my-rule", "multiply out")
+    D.eq(x ** 2 + x, "my-rule")
+    assert D.rule_named("my-rule").text == "multiply out"
