@@ -9,7 +9,7 @@ import numpy as np
 import sympy as sp
 
 from .backprop import graph
-from .calculus import Entries, Loss, Partial
+from .calculus import Entries, Entry, Loss, Partial
 from .comparison import Context
 from .errors import ProblemError
 from .grounding import Grounder
@@ -17,11 +17,20 @@ from .verdicts import Counterexample, Label, Verdict
 
 
 def _target(derivation, part):
+    """(what is differentiated, the node differentiated by): the loss, or a vector node
+    F for a Jacobian ∂F_i/∂v_j claimed over (i, j)."""
     top = derivation.steps[derivation.parts[part].start].expr
     body = top.expr if isinstance(top, Entries) else top
-    if not (isinstance(body, Partial) and isinstance(body.f, Loss)):
-        raise ProblemError("finite differences need a part whose definition is ∂L/∂v")
-    return body.f, body.v.base
+    if isinstance(body, Partial) and isinstance(body.f, Loss):
+        return body.f, body.v.base
+    if (isinstance(body, Partial) and isinstance(body.f, Entry) and isinstance(body.v, Entry)
+            and isinstance(top, Entries) and len(top.ranges) == 2 and len(body.f.indices) == 1
+            and len(body.v.indices) == 1 and (body.f.indices[0], body.v.indices[0]) == tuple(r[0] for r in top.ranges)):
+        return body.f.base, body.v.base
+    if isinstance(body, Partial) and body is top and isinstance(body.v, sp.Symbol):
+        return body.f, body.v  # ∂f/∂s of a scalar by a declared scalar
+    raise ProblemError("finite differences need a part whose definition is ∂L/∂v, ∂f/∂s by a declared "
+                       "scalar s, or a Jacobian over((i, n), (j, m))(partial(F[i], v[j])) of vectors")
 
 
 def _sample(ctx, symbol, gen):
@@ -37,11 +46,19 @@ def finite_differences(derivation, part, size=None, points=3, h=1e-5, rtol=1e-6)
         ctx = Context(derivation)
         sz = size or {dim: 4 - (number % 2) for number, dim in enumerate(derivation.dimensions)}
         grounder = Grounder(derivation, sz)
-        loss, wrt = _target(derivation, part)
-        below = graph(grounder).downstream(wrt)  # outputs not computed from wrt add a constant
-        value = grounder.scalar(Loss(loss.name, [p for p in loss.pairs if p[0] in below]))
+        of, wrt = _target(derivation, part)
+        if isinstance(of, Loss):
+            below = graph(grounder).downstream(wrt)  # outputs not computed from wrt add a constant
+            value = grounder.scalar(Loss(of.name, [p for p in of.pairs if p[0] in below]))
+            entries = list(grounder.ground(wrt))
+        elif isinstance(wrt, sp.Symbol):
+            value, entries = grounder.scalar(of), [wrt]
+        else:  # a Jacobian: every output entry, one row of the stated matrix each
+            value = sp.Matrix(list(grounder.ground(of)))
+            entries = list(grounder.ground(wrt))
         stated = grounder.ground(derivation.parts[part].result)
-        entries = list(grounder.ground(wrt))
+        if not isinstance(of, Loss) and getattr(stated, "is_Matrix", False):
+            stated = stated.T  # column b: ∂F/∂v_b, in the order of the differences
         symbols = sorted(value.free_symbols | stated.free_symbols | set(entries), key=str)
         f_loss = sp.lambdify(symbols, value, "numpy", docstring_limit=0)
         f_stated = sp.lambdify(symbols, stated, "numpy", docstring_limit=0)
@@ -56,7 +73,9 @@ def finite_differences(derivation, part, size=None, points=3, h=1e-5, rtol=1e-6)
                 moved[entry][2 * number] += h
                 moved[entry][2 * number + 1] -= h
             values = np.asarray(f_loss(*moved.values()), dtype=float)
-            numeric = (values[0::2] - values[1::2]) / (2 * h)
+            if values.ndim > 1:  # Jacobian: rows are output entries, columns the moved points
+                values = values.reshape(values.shape[0], -1).T  # moved point, output entry
+            numeric = ((values[0::2] - values[1::2]) / (2 * h)).reshape(-1)
             errors = np.abs(numeric - claimed) / np.maximum(1.0, np.abs(numeric))
             worst = max(worst, float(errors.max()))
             if errors.max() > rtol:
@@ -64,11 +83,11 @@ def finite_differences(derivation, part, size=None, points=3, h=1e-5, rtol=1e-6)
                 shown = {str(s): f"{v:.4g}" for s, v in point.items()}
                 cx = Counterexample({str(k): v for k, v in sz.items()}, shown, f"{numeric[number]:.8g}",
                                     f"{claimed[number]:.8g}",
-                                    f"finite difference vs stated result, entry {entries[number]}")
+                                    f"finite difference vs stated result, entry {entries[number // (len(numeric) // len(entries))]}")
                 return Verdict(-1, "cross-check", Label.FAILED, "central differences", counterexample=cx)
         at = ", ".join(f"{k}={v}" for k, v in sz.items())
         method = (f"central differences (h = {h:g}) of the declared forward map in every entry of "
-                  f"{wrt.name} at {at}, {points} random points; largest relative error {worst:.1e} "
+                  f"{getattr(wrt, 'name', wrt)} at {at}, {points} random points; largest relative error {worst:.1e} "
                   f"(tolerance {rtol:g})")
         return Verdict(-1, "cross-check", Label.NUMERIC, method, seed=ctx.seed, points=points)
     return run

@@ -18,6 +18,7 @@ from .params import BadParam, defaults
 from .prose import unprintable
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
+FOLDERS = (PROBLEMS, PROBLEMS / "extra")  # the homework problems, then derivations beyond them
 
 
 class UnknownName(DeriveError):
@@ -25,8 +26,8 @@ class UnknownName(DeriveError):
 
 
 def names():
-    """Every problem and homework file in problems/."""
-    return sorted(p.stem for p in PROBLEMS.glob("*.py") if not p.name.startswith("_"))
+    """Every problem and homework file in problems/ and problems/extra/."""
+    return sorted(p.stem for folder in FOLDERS for p in folder.glob("*.py") if not p.name.startswith("_"))
 
 
 def derivation_names():
@@ -51,9 +52,10 @@ def resolve(target):
     if not _NAME.fullmatch(target):
         raise UnknownName(f"{target!r} is not a problem name; a problem file elsewhere is given "
                           "as a path ending in .py")
-    candidate = PROBLEMS / f"{target}.py"
-    if candidate.is_file():
-        return candidate
+    for folder in FOLDERS:
+        candidate = folder / f"{target}.py"
+        if candidate.is_file():
+            return candidate
     close = difflib.get_close_matches(target, names(), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(names())}"
     raise UnknownName(f"unknown derivation {target!r}{hint}")

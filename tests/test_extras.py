@@ -1,0 +1,74 @@
+"""Derivations beyond the homeworks (problems/extra/): written from the public API only, short,
+each with a wrong variant that the engine rejects with a counterexample, and a cross-check that
+catches a wrong stated result."""
+import ast
+import copy
+import dataclasses
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+import derive
+from conftest import assert_rejected, load
+from derive.checking import run_crosscheck
+from derive.verdicts import Label
+
+EXTRA = Path(__file__).resolve().parent.parent / "problems" / "extra"
+FILES = sorted(EXTRA.glob("*.py"))
+
+
+def test_extras_are_listed():
+    assert {f.stem for f in FILES} <= set(derive.loader.derivation_names())
+    assert len(FILES) >= 4
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_extra_uses_public_names_only_and_is_short(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            assert node.module in ("derive", "sympy"), f"{path.name} imports from {node.module}"
+            if node.module == "derive":
+                assert all(a.name in derive.__all__ for a in node.names)
+        elif isinstance(node, ast.Import):
+            assert all(a.name in ("derive", "sympy") for a in node.names)
+    assert len(path.read_text().splitlines()) <= 50
+
+
+def _named(expr, name):
+    return next(s for s in expr.free_symbols | expr.atoms(sp.MatrixSymbol) if getattr(s, "name", "") == name)
+
+
+def _half_decay(e):
+    w, eta, lam = (_named(e, n) for n in ("w", "eta", "lambda"))
+    return e + eta * lam / 2 * w  # (1 − ηλ/2) w − η g: half the decay
+
+
+def _own_index(e):
+    i, j = e.ranges[0][0], e.ranges[1][0]
+    return e.func(e.expr.xreplace({j: i}), *e.ranges)  # p_i(δ_ij − p_i): the index slipped
+
+
+MUTANTS = [
+    ("softmax_jacobian", 2, _own_index),
+    ("layer_norm_backprop", 4, lambda e: e.func(2 * e.expr, *e.ranges)),  # a wrong factor
+    ("gaussian_nll_gradient", 1, lambda e: -e),  # a sign
+    ("weight_decay_l2", 2, _half_decay),
+]
+
+
+@pytest.mark.parametrize("name, index, change", MUTANTS, ids=[m[0] for m in MUTANTS])
+def test_wrong_variant_is_rejected_with_a_counterexample(name, index, change):
+    D = load(name)
+    assert_rejected(D, index, change(D.steps[index].expr))
+
+
+@pytest.mark.parametrize("name", ["softmax_jacobian", "layer_norm_backprop", "gaussian_nll_gradient"])
+def test_crosscheck_catches_a_wrong_result(name):
+    D = copy.copy(load(name))
+    part = D.parts[0]
+    wrong = dataclasses.replace(part, result=2 * part.result)
+    D.parts = [wrong] + D.parts[1:]
+    verdict = run_crosscheck("finite differences", derive.finite_differences(D, part=0), 1)
+    assert verdict.label is Label.FAILED and verdict.counterexample is not None
