@@ -14,7 +14,7 @@ from .errors import DeriveError, InvalidVariant, ProblemError, ShapeMismatch, Un
 from .homework import Homework, derivation, discussion
 from .params import Param
 from .verdicts import Label, Verdict
-from .mathobjects import E, Var, diag, diag_sqrt, hadamard, sqnorm
+from .mathobjects import E, Var, diag, diag_sqrt, hadamard, sqnorm, theta
 from .randomness import Bernoulli, Normal, ZeroMean
 from .gradient import grad
 from .calculus import At, Lim, formula, forward, indexed, indices, loss, over, partial
@@ -23,7 +23,7 @@ from .finitediff import finite_differences
 from .graphs import computational_graph
 
 __all__ = ["Homework", "derivation", "discussion", "Param", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
-           "E", "Var", "diag", "diag_sqrt", "hadamard", "sqnorm",
+           "E", "Var", "diag", "diag_sqrt", "hadamard", "sqnorm", "theta",
            "Bernoulli", "Normal", "ZeroMean", "grad", "partial", "At", "Lim", "formula", "forward", "indexed", "indices",
            "loss", "over", "finite_differences", "computational_graph", "enumerate_masks", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]
 

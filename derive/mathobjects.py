@@ -6,6 +6,8 @@ evaluates it (grounding.py), so what is printed is what is checked.
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from .errors import ProblemError
+
 
 def _is_matrix(expr):
     return getattr(expr, "is_Matrix", False)
@@ -158,3 +160,33 @@ def diag(A):
 def diag_sqrt(D):
     """D^{1/2} of a diagonal matrix (e.g. Γ = diag(XᵀX)^{1/2})."""
     return DiagPow(D, sp.Rational(1, 2))
+
+
+# -- growth classes ---------------------------------------------------------------
+class Theta(sp.Expr):
+    """Θ(g(n)) as n → ∞: the growth class of g in the variable n."""
+
+    def __new__(cls, growth, var):
+        growth, var = sp.sympify(growth), sp.sympify(var)
+        if not isinstance(var, sp.Symbol):
+            raise ProblemError(f"Θ(.) needs a variable, got {var}")
+        if getattr(growth, "is_Matrix", False):
+            raise ProblemError("Θ(.) of a matrix")
+        return super().__new__(cls, growth, var)
+
+    growth = property(lambda self: self.args[0])
+    var = property(lambda self: self.args[1])
+
+    def _derive_latex(self, printer):
+        return r"\Theta\left(" + printer._print(self.growth) + r"\right)"
+
+
+def theta(growth, var=None):
+    """Θ(growth) as ``var`` → ∞ (``var`` may be left out when growth has one symbol)."""
+    growth = sp.sympify(growth)
+    if var is None:
+        free = sorted(growth.free_symbols, key=str)
+        if len(free) != 1:
+            raise ProblemError(f"say which variable grows in Θ({growth})")
+        var = free[0]
+    return Theta(growth, var)

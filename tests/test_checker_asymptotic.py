@@ -5,7 +5,8 @@ import sympy as sp
 
 from conftest import verdict_of
 from derive import Derivation, ZeroMean
-from derive.checkers.asymptotic import Theta, theta
+from derive import theta
+from derive.mathobjects import Theta
 from derive.convolution import per_entry
 from derive.errors import ProblemError
 from derive.printing import latex

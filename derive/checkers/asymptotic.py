@@ -9,6 +9,7 @@ import sympy as sp
 
 from ..domains import domain
 from ..errors import ProblemError, Unsupported
+from ..mathobjects import Theta
 from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
 from . import checker
@@ -19,35 +20,6 @@ register_rule("growth-rate", "f = Θ(g): f(n)/g(n) tends to a finite nonzero lim
 LARGE = (10**3, 10**6)  # where a wrong growth rate is shown
 SANITY_N = 10**12  # the ratio there must lie within a factor 2 of the limit
 SANITY_POINTS = 4
-
-
-class Theta(sp.Expr):
-    """Θ(g(n)) as n → ∞: the growth class of g in the variable n."""
-
-    def __new__(cls, growth, var):
-        growth, var = sp.sympify(growth), sp.sympify(var)
-        if not isinstance(var, sp.Symbol):
-            raise ProblemError(f"Θ(.) needs a variable, got {var}")
-        if getattr(growth, "is_Matrix", False):
-            raise ProblemError("Θ(.) of a matrix")
-        return super().__new__(cls, growth, var)
-
-    growth = property(lambda self: self.args[0])
-    var = property(lambda self: self.args[1])
-
-    def _derive_latex(self, printer):
-        return r"\Theta\left(" + printer._print(self.growth) + r"\right)"
-
-
-def theta(growth, var=None):
-    """Θ(growth) as ``var`` → ∞ (``var`` may be left out when growth has one symbol)."""
-    growth = sp.sympify(growth)
-    if var is None:
-        free = sorted(growth.free_symbols, key=str)
-        if len(free) != 1:
-            raise ProblemError(f"say which variable grows in Θ({growth})")
-        var = free[0]
-    return Theta(growth, var)
 
 
 def _scalar_of(expr):

@@ -1,7 +1,7 @@
 """The Jacobian of softmax: ∂p_i/∂z_j = p_i(δ_ij − p_j), i.e. diag(p) − p pᵀ."""
 from sympy import KroneckerDelta, Sum, exp
 
-from derive import Derivation, finite_differences, forward, indexed, indices, over, partial
+from derive import Derivation, computational_graph, finite_differences, forward, indexed, indices, over, partial
 
 D = Derivation(
     name="softmax_jacobian",
@@ -28,5 +28,6 @@ D.eq(each(p[i] * (KroneckerDelta(i, j) - p[j])), "definition",
      r"each ratio $e^{z_m} / \sum_k e^{z_k}$ is $p_m$; these are the entries of $\operatorname{diag}(p) - p p^\top$")
 D.result(each(p[i] * (KroneckerDelta(i, j) - p[j])))
 D.crosscheck("finite differences of the softmax", finite_differences(D, part=0))
+D.figure(computational_graph(D, ["p"]), "Softmax as a computational graph: every score reaches every probability.")
 
 DERIVATION = D
