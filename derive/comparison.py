@@ -372,6 +372,8 @@ def compare(ctx, left, right, salt=0):
         label, cx, pts = compare_grounded(ctx, g, {}, g.ground(left), g.ground(right), salt)
         return Comparison(Label.PROVED if label is Label.EXACT else label, cx, [], pts)
     sp_plan = ctx.plan(left, right)
+    if _inverts(left, d) or _inverts(right, d):
+        return _compare_rational(ctx, sp_plan, left, right, salt)
     worst, points = Label.EXACT, 0
     for size in sp_plan.exact:
         g = ctx.grounder(size)
@@ -391,6 +393,47 @@ def compare(ctx, left, right, salt=0):
         return Comparison(Label.UNDECIDED, None, sp_plan.exact, points, argument=sp_plan.argument,
                           detail=sp_plan.problem)
     return Comparison(worst, None, sp_plan.exact, points, sampled=sp_plan.sampled, argument=sp_plan.argument)
+
+
+RATIONAL_ARGUMENT = ("inverses make each entry a rational function of the matrix entries: "
+                     "evaluated exactly at random rational points, at every size, instead of expanded symbolically")
+
+
+def _inverts(e, derivation):
+    """Whether e (through definitions) inverts a matrix whose size is a dimension, and is plain
+    algebra: then symbolic inversion at a size is the slow way to decide (entries become large
+    rational functions), and exact random points the fast one."""
+    defs = derivation.definitions
+    found, todo, seen = False, [e], set()
+    while todo and not found:
+        x = todo.pop()
+        for node in sp.preorder_traversal(x):
+            if isinstance(node, sp.Inverse) and not node.args[0].shape[0].is_Integer:
+                found = True
+                break
+            if isinstance(node, sp.MatPow) and node.args[1].is_negative and not node.shape[0].is_Integer:
+                found = True
+                break
+            if node in defs and node not in seen:
+                seen.add(node)
+                todo.append(defs[node])
+    return found and _plain_algebra(e, derivation)
+
+
+def _compare_rational(ctx, sp_plan, left, right, salt):
+    sizes = list(sp_plan.exact) + list(sp_plan.sampled)
+    worst, points = Label.RANDOM, 0
+    for size in sizes:
+        label, cx, pts = check_sampled(ctx, size, left, right, salt)
+        if label in (Label.FAILED, Label.UNDECIDED):
+            return Comparison(label, cx, [], pts, sampled=sizes)
+        if label is Label.NUMERIC:
+            worst = Label.NUMERIC
+        points += pts
+    if sp_plan.problem:
+        return Comparison(Label.UNDECIDED, None, [], points, argument=sp_plan.argument, detail=sp_plan.problem)
+    argument = "; ".join(a for a in (sp_plan.argument, RATIONAL_ARGUMENT) if a)
+    return Comparison(worst, None, [], points, sampled=sizes, argument=argument)
 
 
 def _equal_through_definitions(left, right, derivation):
