@@ -17,6 +17,7 @@ from .verdicts import Label, Verdict
 from .mathobjects import E, Var, diag, diag_sqrt, hadamard, sqnorm, theta
 from .randomness import Bernoulli, Normal, ZeroMean
 from .gradient import grad
+from .recurrence import recurrence
 from .calculus import At, Lim, formula, forward, indexed, indices, loss, over, partial
 from .crosschecks import enumerate_masks, monte_carlo
 from .finitediff import finite_differences
@@ -24,6 +25,6 @@ from .graphs import computational_graph
 
 __all__ = ["Homework", "derivation", "discussion", "Param", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
            "E", "Var", "diag", "diag_sqrt", "hadamard", "sqnorm", "theta",
-           "Bernoulli", "Normal", "ZeroMean", "grad", "partial", "At", "Lim", "formula", "forward", "indexed", "indices",
+           "Bernoulli", "Normal", "ZeroMean", "grad", "partial", "recurrence", "At", "Lim", "formula", "forward", "indexed", "indices",
            "loss", "over", "finite_differences", "computational_graph", "enumerate_masks", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]
 

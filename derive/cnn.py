@@ -24,7 +24,6 @@ for _name, _text, _relations in [
      ("grid", "=")),
     ("separate-parameters", "stacked layers have separate parameters: their counts add", ("grid", "=")),
     ("window-recurrence", "one more K x K convolution (stride 1) widens the window by K - 1", ("grid",)),
-    ("closed-form-by-induction", "the closed form meets the recurrence's first value and its step", ("induction",)),
     ("evaluate-numbers", "evaluate the numbers", ("=",)),
     ("shifted-copies", "each input entry scales a copy of the filter shifted by stride times its "
                        "position; overlaps add", ("=",)),
@@ -323,36 +322,6 @@ class ReceptiveField(_Shown):
     def _derive_latex(self, printer):
         L, k = (printer._print(a) for a in self.args)
         return r"\operatorname{rf}\left(" + L + r" \times \mathrm{CONV}_{" + k + r" \times " + k + r"}\right)"
-
-
-class Recurrence(_Shown):
-    """r_n for the sequence r_first = base, r_{l+1} = step(r_l, l)."""
-
-    def __new__(cls, name, n, first, base, step, prev, index):
-        return super().__new__(cls, Str(name), n, first, base, step, prev, index)
-
-    name = property(lambda self: self.args[0].name)
-    var = property(lambda self: self.args[1])
-    first = property(lambda self: self.args[2])
-    base = property(lambda self: self.args[3])
-    step = property(lambda self: self.args[4])
-    prev = property(lambda self: self.args[5])
-    index = property(lambda self: self.args[6])
-
-    def _derive_ground(self, g):
-        n, first = _ints(g, self.var, self.first)
-        if n < first:
-            raise ShapeMismatch(f"{self.name}_{n} lies before the first term {self.name}_{first}")
-        value = g.scalar(self.base)
-        for l in range(first, n):
-            value = g.scalar(self.step.xreplace({self.prev: value, self.index: l}))
-        return value
-
-    def _derive_latex(self, printer):
-        r, l = self.name, printer._print(self.index)
-        step = self.step.xreplace({self.prev: sp.Symbol(f"{r}_{{{l}}}")})
-        return (f"{r}_{{{printer._print(self.var)}}},\\ \\text{{where }} {r}_{{{printer._print(self.first)}}} = "
-                f"{printer._print(self.base)},\\ {r}_{{{l} + 1}} = {printer._print(step)}")
 
 
 # -- transpose convolution as shifted copies -----------------------------------------------------

@@ -2,9 +2,9 @@
 import numpy as np
 import sympy as sp
 
-from derive import Derivation, Label, Param, Verdict
+from derive import Derivation, Label, Param, Verdict, recurrence
 from derive.grounding import Grounder
-from derive.cnn import (ConvLayer, Network, ParamCount, Plus, ReceptiveField, Recurrence, Times,
+from derive.cnn import (ConvLayer, Network, ParamCount, Plus, ReceptiveField, Times,
                         WindowCount, conv_size)
 
 
@@ -82,9 +82,8 @@ def build(size, channels, filters, classes):
            grid={W: range(1, 9), K: range(1, 5), S: range(1, 4)}, where=K <= W)
     D.result(conv_size(W, K, 0, S))
 
-    r, l = sp.Symbol("r"), sp.Symbol("l", integer=True, positive=True)
     D.definition(ReceptiveField(L, K), title="(c) Receptive field of stacked convolutions", lhs=r"r_L")
-    D.step(Recurrence("r", L, 1, K, Plus(r, K, -1), r, l), "grid", "window-recurrence",
+    D.step(recurrence("r", L, 1, K, lambda r, l: Plus(r, K, -1)), "grid", "window-recurrence",
            r"one convolution reads a $K \times K$ block; a further $K \times K$ convolution on top reads a "
            r"$K \times K$ block around each pixel of the current window, adding $K - 1$ to its side; the "
            r"window on the left is found by propagating it pixel by pixel",

@@ -8,7 +8,8 @@ from conftest import assert_rejected, load
 
 from derive.checking import check
 from derive.grounding import Grounder
-from derive.cnn import FloorDiv, Plus, Recurrence, Times, conv_size
+from derive.cnn import FloorDiv, Plus, Times, conv_size
+from derive.recurrence import Recurrence
 from derive.variants import drawn
 
 NAME = "cnn_shapes"

@@ -4,7 +4,7 @@ import pytest
 import sympy as sp
 
 from conftest import load, verdict_of
-from derive.checkers.asymptotic import theta
+from derive import theta
 from derive.convolution import (conv, entries, filter_gradient_differences, filter_gradient_monte_carlo, indexer,
                                 isum, per_entry, xcorr)
 from derive.errors import ShapeMismatch

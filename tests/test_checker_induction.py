@@ -4,7 +4,8 @@ import sympy as sp
 from conftest import verdict_of
 
 from derive import Derivation
-from derive.cnn import Plus, Recurrence, Times
+from derive.cnn import Plus, Times
+from derive.recurrence import Recurrence
 from derive.verdicts import Label
 
 L, K = sp.symbols("L K", integer=True, positive=True)

@@ -1,6 +1,6 @@
 """Induction steps: a closed form f(n) for a sequence given by its first value and a step.
 
-The previous expression is a ``derive.cnn.Recurrence`` r_n with r_a = base and
+The previous expression is a ``derive.recurrence`` r_n with r_a = base and
 r_{l+1} = step(r_l, l).  The closed form is proved when f(a) − base and
 f(l+1) − step(f(l), l) (l a fresh integer symbol) both reduce to 0 by expand/cancel.
 When a check does not reduce, the sequence is iterated from its first value and compared
@@ -9,12 +9,16 @@ is found the step is undecided, never passed.
 """
 import sympy as sp
 
-from ..cnn import Recurrence
+from ..recurrence import Recurrence
 from ..comparison import reduce_zero
 from ..errors import Unsupported
 from ..grounding import Grounder
+from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
 from . import checker
+
+register_rule("closed-form-by-induction", "the closed form meets the recurrence's first value and its step",
+              ("induction",))
 
 SEARCH_TERMS = 8
 SEARCH_POINTS = 6
@@ -43,7 +47,7 @@ def _counterexample(ctx, rec, f, index):
 def check_induction(prev, step, ctx):
     rec = prev.expr
     if not isinstance(rec, Recurrence):
-        raise Unsupported("an induction step needs a recurrence (derive.cnn.Recurrence) before it")
+        raise Unsupported("an induction step needs a recurrence (derive.recurrence(...)) before it")
     g = Grounder(ctx.derivation, {})
     f = g.scalar(step.expr)
     step_fn = g.scalar(rec.step)
