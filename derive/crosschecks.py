@@ -98,3 +98,40 @@ def monte_carlo(derivation, size=None, samples=200_000, sigmas=5.0):
             return Verdict(-1, "cross-check", Label.FAILED, method, counterexample=cx)
         return Verdict(-1, "cross-check", Label.NUMERIC, method, seed=ctx.seed, points=samples)
     return run
+
+
+def iterate_sequence(derivation, part=0, terms=12, points=3, rtol=1e-9):
+    """A recurrence iterated in floating point from its first value, term by term, against the
+    part's stated closed form (at random values of the other symbols)."""
+    from .recurrence import Recurrence
+
+    def run(seed=None):
+        ctx = Context(derivation) if seed is None else Context(derivation, seed)
+        q = derivation.parts[part]
+        rec, closed = derivation.steps[q.start].expr, sp.sympify(q.result)
+        if not isinstance(rec, Recurrence):
+            raise ValueError("the part's definition must be a recurrence for this cross-check")
+        others = sorted((closed.free_symbols | rec.step.free_symbols | sp.sympify(rec.base).free_symbols)
+                        - {rec.var, rec.prev, rec.index}, key=str)
+        step = sp.lambdify([rec.prev, rec.index, *others], rec.step, "math")
+        base = sp.lambdify(others, rec.base, "math")
+        form = sp.lambdify([rec.var, *others], closed, "math")
+        rng, first, worst = ctx.rng(31), int(rec.first), 0.0
+        for _ in range(points):
+            point = [float(ctx.domain_of(s).sample(rng, readable=True)) for s in others]
+            value = float(base(*point))
+            for n in range(first, first + terms):
+                if n > first:
+                    value = float(step(value, n - 1, *point))
+                stated = float(form(n, *point))
+                error = abs(value - stated) / max(1.0, abs(value))
+                worst = max(worst, error)
+                if error > rtol:
+                    cx = Counterexample({str(rec.var): n}, {str(s): f"{v:.6g}" for s, v in zip(others, point)},
+                                        f"{value:.10g}", f"{stated:.10g}", "the iterated sequence vs the closed form")
+                    return Verdict(-1, "cross-check", Label.FAILED, "iterated sequence", counterexample=cx)
+        return Verdict(-1, "cross-check", Label.NUMERIC,
+                       f"the recurrence iterated in floating point for {rec.var} = {first}..{first + terms - 1} at "
+                       f"{points} random points; largest relative error {worst:.1e} (tolerance {rtol:g})",
+                       seed=ctx.seed, points=points)
+    return run
