@@ -18,13 +18,15 @@ from .mathobjects import E, Var, diag, diag_sqrt, hadamard, sqnorm, theta
 from .randomness import Bernoulli, Normal, ZeroMean
 from .gradient import grad
 from .recurrence import recurrence
+from .constraints import nonzero_matrix, nonzero_vector, orthonormal_columns, sums_to_one, unit_rms_vector
 from .calculus import At, Lim, formula, forward, indexed, indices, loss, over, partial
-from .crosschecks import enumerate_masks, monte_carlo
+from .crosschecks import enumerate_masks, iterate_sequence, monte_carlo
 from .finitediff import finite_differences
 from .graphs import computational_graph
 
 __all__ = ["Homework", "derivation", "discussion", "Param", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
            "E", "Var", "diag", "diag_sqrt", "hadamard", "sqnorm", "theta",
-           "Bernoulli", "Normal", "ZeroMean", "grad", "partial", "recurrence", "At", "Lim", "formula", "forward", "indexed", "indices",
-           "loss", "over", "finite_differences", "computational_graph", "enumerate_masks", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]
+           "Bernoulli", "Normal", "ZeroMean", "grad", "partial", "recurrence", "nonzero_matrix", "nonzero_vector", "orthonormal_columns", "sums_to_one",
+           "unit_rms_vector", "At", "Lim", "formula", "forward", "indexed", "indices",
+           "loss", "over", "finite_differences", "computational_graph", "enumerate_masks", "iterate_sequence", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]
 

@@ -18,7 +18,7 @@ from ..domains import domain
 from ..errors import ProblemError
 from ..grounding import needs_sizes
 from ..lemmas import bounds_of
-from ..norms import Constrained
+from ..constraints import Constrained
 from ..verdicts import Counterexample, Label, Verdict
 from . import checker
 
