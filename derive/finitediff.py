@@ -9,7 +9,7 @@ import numpy as np
 import sympy as sp
 
 from .backprop import graph
-from .calculus import Entries, Entry, Loss, Partial
+from .calculus import Entries, Entry, Loss, Partial, ScalarNode
 from .comparison import Context
 from .errors import ProblemError
 from .grounding import Grounder
@@ -27,10 +27,14 @@ def _target(derivation, part):
             and isinstance(top, Entries) and len(top.ranges) == 2 and len(body.f.indices) == 1
             and len(body.v.indices) == 1 and (body.f.indices[0], body.v.indices[0]) == tuple(r[0] for r in top.ranges)):
         return body.f.base, body.v.base
+    if (isinstance(body, Partial) and isinstance(body.f, ScalarNode) and isinstance(body.v, Entry)
+            and isinstance(top, Entries) and len(top.ranges) == 1 and tuple(body.v.indices) == (top.ranges[0][0],)):
+        return body.f, body.v.base  # the gradient of a scalar node, entry by entry
     if isinstance(body, Partial) and body is top and isinstance(body.v, sp.Symbol):
         return body.f, body.v  # ∂f/∂s of a scalar by a declared scalar
-    raise ProblemError("finite differences need a part whose definition is ∂L/∂v, ∂f/∂s by a declared "
-                       "scalar s, or a Jacobian over((i, n), (j, m))(partial(F[i], v[j])) of vectors")
+    raise ProblemError("finite differences need a part whose definition is ∂L/∂v, over((i, n))(partial(f, v[i])) "
+                       "of a scalar node f, ∂f/∂s by a declared scalar s, or a Jacobian "
+                       "over((i, n), (j, m))(partial(F[i], v[j])) of vectors")
 
 
 def _sample(ctx, symbol, gen):
@@ -53,11 +57,13 @@ def finite_differences(derivation, part, size=None, points=3, h=1e-5, rtol=1e-6)
             entries = list(grounder.ground(wrt))
         elif isinstance(wrt, sp.Symbol):
             value, entries = grounder.scalar(of), [wrt]
+        elif isinstance(of, ScalarNode):
+            value, entries = grounder.scalar(of), list(grounder.ground(wrt))
         else:  # a Jacobian: every output entry, one row of the stated matrix each
             value = sp.Matrix(list(grounder.ground(of)))
             entries = list(grounder.ground(wrt))
         stated = grounder.ground(derivation.parts[part].result)
-        if not isinstance(of, Loss) and getattr(stated, "is_Matrix", False):
+        if not isinstance(of, (Loss, ScalarNode)) and getattr(stated, "is_Matrix", False):
             stated = stated.T  # column b: ∂F/∂v_b, in the order of the differences
         symbols = sorted(value.free_symbols | stated.free_symbols | set(entries), key=str)
         f_loss = sp.lambdify(symbols, value, "numpy", docstring_limit=0)

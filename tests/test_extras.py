@@ -55,6 +55,8 @@ MUTANTS = [
     ("layer_norm_backprop", 4, lambda e: e.func(2 * e.expr, *e.ranges)),  # a wrong factor
     ("gaussian_nll_gradient", 1, lambda e: -e),  # a sign
     ("weight_decay_l2", 2, _half_decay),
+    ("softmax_cross_entropy", 4, lambda e: e.func(-e.expr, *e.ranges)),  # y − p: the sign
+    ("adam_bias_correction", 1, lambda e: e.xreplace({_named(e, "t"): _named(e, "t") + 1})),  # off by one step
 ]
 
 
@@ -64,11 +66,13 @@ def test_wrong_variant_is_rejected_with_a_counterexample(name, index, change):
     assert_rejected(D, index, change(D.steps[index].expr))
 
 
-@pytest.mark.parametrize("name", ["softmax_jacobian", "layer_norm_backprop", "gaussian_nll_gradient"])
+@pytest.mark.parametrize("name", ["softmax_jacobian", "layer_norm_backprop", "gaussian_nll_gradient",
+                                  "softmax_cross_entropy", "adam_bias_correction"])
 def test_crosscheck_catches_a_wrong_result(name):
     D = copy.copy(load(name))
     part = D.parts[0]
     wrong = dataclasses.replace(part, result=2 * part.result)
     D.parts = [wrong] + D.parts[1:]
-    verdict = run_crosscheck("finite differences", derive.finite_differences(D, part=0), 1)
+    kind = derive.iterate_sequence if name.startswith("adam") else derive.finite_differences
+    verdict = run_crosscheck("cross-check", kind(D, part=0), 1)
     assert verdict.label is Label.FAILED and verdict.counterexample is not None
