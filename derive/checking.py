@@ -62,6 +62,7 @@ def chain_findings(derivation):
 
 def check_step(prev, step, ctx, timeout=STEP_TIMEOUT):
     start = time.perf_counter()
+    timeout = step.options.get("time_limit", timeout)  # the author's limit for this step, if set
     if step.expr == prev.expr:
         verdict = Verdict(step.index, step.relation, Label.FAILED, "structural comparison",
                           detail="the step repeats its predecessor")
@@ -136,7 +137,7 @@ def _checked_steps(derivation, ctx, seed, timeout, cache):
         key = None
         if base is not None:
             try:
-                key = step_key(base, prev, step, seed, timeout)
+                key = step_key(base, prev, step, seed, step.options.get("time_limit", timeout))
             except Uncacheable:
                 pass
         start = time.perf_counter()

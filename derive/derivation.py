@@ -56,6 +56,9 @@ class Declared:
     definition: object = None
 
 
+MAX_TIME_LIMIT = 600  # seconds: a step's own time_limit may raise the default (30 s) up to this
+
+
 class Derivation:
     """One derivation: declarations, the chain, the result. Built by a problem file."""
 
@@ -189,6 +192,10 @@ class Derivation:
         if relation not in known.relations:
             raise ProblemError(f"rule {rule!r} justifies {', '.join(known.relations)} steps, "
                                f"not {relation!r}")
+        limit = options.get("time_limit")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float))
+                                  or not 0 < limit <= MAX_TIME_LIMIT):
+            raise ProblemError(f"time_limit is a number of seconds in (0, {MAX_TIME_LIMIT}], got {limit!r}")
         return self._add(expr, relation, rule, why, options)
 
     def _add(self, expr, relation, rule, why, options):

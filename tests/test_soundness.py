@@ -10,7 +10,7 @@ from derive import Derivation, Label, ProblemError, ShapeMismatch
 from derive.checking import check
 from derive.calculus import Lim, indexed, indices, over
 
-from conftest import load
+from conftest import load, verdict_of
 
 
 def _one_step(before, after, setup=None, relation="=", rule="algebra", **options):
@@ -291,3 +291,19 @@ DERIVATION = D
     assert CliRunner().invoke(main, ["--no-cache", "check", str(good)]).exit_code == 0
     wrong = CliRunner().invoke(main, ["--no-cache", "check", str(bad)])
     assert wrong.exit_code == 1 and "counterexample" in wrong.output
+
+
+def test_an_author_sets_a_steps_time_limit():
+    import sympy as sp
+    from derive import Derivation, ProblemError
+    D = Derivation("t", "t", "test", "test")
+    n, k = D.dims("n k")
+    A, U, C, V = D.matrix("A", n, n), D.matrix("U", n, k), D.matrix("C", k, k), D.matrix("V", k, n)
+    D.definition((A + U * C * V).inv())
+    Ai = A.inv()
+    D.eq(Ai - Ai * U * (C.inv() + V * Ai * U).inv() * V * Ai, "algebra", time_limit=0.01)
+    v = verdict_of(D, 1)
+    assert v.label is Label.UNDECIDED and "0.01 s" in v.detail
+    for bad in (0, -1, 10_000, "30", True):
+        with pytest.raises(ProblemError, match="time_limit"):
+            D.eq(Ai, "algebra", time_limit=bad)
