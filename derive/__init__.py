@@ -14,8 +14,8 @@ from .errors import DeriveError, InvalidVariant, ProblemError, ShapeMismatch, Un
 from .homework import Homework, derivation, discussion
 from .params import Param
 from .verdicts import Label, Verdict
-from .mathobjects import E, Var, diag, diag_sqrt, hadamard, sqnorm, theta
-from .randomness import Bernoulli, Normal, ZeroMean
+from .mathobjects import E, Var, diag, diag_sqrt, hadamard, relu, sqnorm, theta
+from .randomness import Bernoulli, Normal, Symmetric, ZeroMean
 from .gradient import grad
 from .recurrence import recurrence
 from .constraints import nonzero_matrix, nonzero_vector, orthonormal_columns, sums_to_one, unit_rms_vector
@@ -25,8 +25,8 @@ from .finitediff import finite_differences
 from .graphs import computational_graph
 
 __all__ = ["Homework", "derivation", "discussion", "Param", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
-           "E", "Var", "diag", "diag_sqrt", "hadamard", "sqnorm", "theta",
-           "Bernoulli", "Normal", "ZeroMean", "grad", "partial", "recurrence", "nonzero_matrix", "nonzero_vector", "orthonormal_columns", "sums_to_one",
+           "E", "Var", "diag", "diag_sqrt", "hadamard", "relu", "sqnorm", "theta",
+           "Bernoulli", "Normal", "Symmetric", "ZeroMean", "grad", "partial", "recurrence", "nonzero_matrix", "nonzero_vector", "orthonormal_columns", "sums_to_one",
            "unit_rms_vector", "At", "Lim", "formula", "forward", "indexed", "indices",
            "loss", "over", "finite_differences", "computational_graph", "enumerate_masks", "iterate_sequence", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]
 

@@ -24,12 +24,6 @@ for _name, _text, _relations in [
     ("valid-cross-correlation", "recognise a valid cross-correlation (no flip, no padding, stride 1)", ("=",)),
     ("filter-gradient", "the gradient of the filter found above", ("=", "gradient")),
     ("result-of-earlier-part", "a result shown in an earlier part", ("=",)),
-    ("variance-of-uncorrelated-sum", "the variance of a sum of pairwise uncorrelated terms is the sum "
-                                     "of their variances", ("=",)),
-    ("variance-of-zero-mean-product", "Var[ab] = E[a^2] E[b^2] for independent a, b with zero mean", ("=",)),
-    ("mean-of-independent-product", "E[ab] = E[a] E[b] for independent a, b; linearity", ("=",)),
-    ("declared-moments", "the declared means and variances", ("=",)),
-    ("count-terms", "a sum of equal terms is their number times one term", ("=",)),
     ("sqrt-of-square", "sqrt(a^2) = a for a >= 0", ("=",)),
 ]:
     register_rule(_name, _text, _relations)

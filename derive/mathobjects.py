@@ -190,3 +190,28 @@ def theta(growth, var=None):
             raise ProblemError(f"say which variable grows in Θ({growth})")
         var = free[0]
     return Theta(growth, var)
+
+
+# -- elementwise nonlinearities ------------------------------------------------------------
+class Relu(MatrixExpr):
+    """relu(M) = max(M, 0) entry by entry."""
+
+    def __new__(cls, arg):
+        return super().__new__(cls, sp.sympify(arg))
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    def _derive_ground(self, grounder):
+        return grounder.ground(self.args[0]).applyfunc(lambda e: sp.Max(e, 0))
+
+    def _derive_latex(self, printer):
+        return r"\operatorname{relu}\left(" + printer._print(self.args[0]) + r"\right)"
+
+
+def relu(x):
+    """max(x, 0): entry by entry for a matrix. The expectation of relu(z)^2 for a symmetric
+    random z is computed from the law (E[z^2]/2); odd powers need more than symmetry."""
+    x = sp.sympify(x)
+    return Relu(x) if _is_matrix(x) else sp.Max(x, 0)

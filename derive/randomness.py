@@ -48,11 +48,66 @@ class ZeroMean:
         return rf"\text{{zero mean, variance }} {printer(self.variance)}"
 
 
+@dataclass(frozen=True)
+class Symmetric:
+    """Independent, zero mean, symmetric about 0 (z and −z have one law), given variance."""
+    variance: sp.Expr
+
+    def moment(self, k):
+        if k % 2:
+            return sp.S.Zero  # symmetric: every odd moment that exists vanishes
+        if k <= 2:
+            return sp.S.One if k == 0 else sp.sympify(self.variance)
+        raise Unsupported(f"the {k}-th moment of a symmetric variable with only its variance declared is unknown")
+
+    def latex(self, printer):
+        return rf"\text{{symmetric about 0, variance }} {printer(self.variance)}"
+
+
+def _symmetric(law):
+    return isinstance(law, Symmetric) or (isinstance(law, Normal) and sp.sympify(law.mean) == 0)
+
+
+@dataclass(frozen=True)
+class _Rectified:
+    """The law of relu(z) = max(z, 0) for a symmetric z: E[relu(z)^k] = E[z^k]/2 for even k ≥ 2
+    (relu(z)^k + relu(−z)^k = z^k, and z, −z have one law)."""
+    law: object
+
+    def moment(self, k):
+        if k == 0:
+            return sp.S.One
+        if k % 2 == 0:
+            return self.law.moment(k) / 2
+        raise Unsupported(f"E[relu(z)^{k}] needs more of the law of z than its symmetry and moments")
+
+
+def _rectify(expr, laws):
+    """relu(z) = Max(z, 0) of a symmetric random z becomes a random variable of its own."""
+    found = {m for m in expr.atoms(sp.Max) if len(m.args) == 2 and 0 in m.args}
+    if not found:
+        return expr, laws
+    laws, subs = dict(laws), {}
+    for m in found:
+        z = next(a for a in m.args if a != 0)
+        if z in laws and _symmetric(laws[z]):
+            r = sp.Dummy(f"relu_{z}")
+            subs[m], laws[r] = r, _Rectified(laws[z])
+    expr = expr.xreplace(subs)
+    for m, r in subs.items():
+        z = next(a for a in m.args if a != 0)
+        if z in expr.free_symbols:
+            raise Unsupported(f"an expectation with both {z} and relu({z}): they are not independent")
+    return expr, laws
+
+
 def expect(expr, laws):
     """E[expr] where ``laws`` maps each random scalar symbol to its distribution.
 
     All symbols in ``laws`` are mutually independent and independent of everything else.
+    relu(z) of a symmetric z has the moments of its own law (``_Rectified``).
     """
+    expr, laws = _rectify(expr, laws)
     free = expr.free_symbols
     rvars = [s for s in laws if s in free]
     if not rvars:
@@ -60,9 +115,18 @@ def expect(expr, laws):
     rset = set(rvars)
     total = []
     for monom, coeff in _terms(expr, rset).items():
-        factor = sp.S.One
+        factor, unknown = sp.S.One, None
         for var, k in monom:
-            factor *= laws[var].moment(k)
+            try:
+                factor *= laws[var].moment(k)
+            except Unsupported as exc:
+                if k > 2:
+                    raise
+                unknown = exc  # unknown, yet finite for k <= 2 (the variance is): a factor 0 still decides
+        if factor == 0:
+            continue
+        if unknown is not None:
+            raise unknown
         total.append(coeff * factor)
     return sp.Add(*total)
 

@@ -37,6 +37,12 @@ for _name, _text in [
     ("regroup-norms", "recognise the expanded terms as squared norms"),
     ("diagonal-square-root", "w^T D w = ||D^{1/2} w||^2 for diagonal D with non-negative entries"),
     ("algebra", "elementary algebra"),
+    ("variance-of-uncorrelated-sum", "the variance of a sum of pairwise uncorrelated terms is the sum of their variances"),
+    ("variance-of-zero-mean-product", "Var[ab] = E[a^2] E[b^2] for independent a, b with zero mean"),
+    ("mean-of-independent-product", "E[ab] = E[a] E[b] for independent a, b; linearity"),
+    ("declared-moments", "the declared means and variances"),
+    ("count-terms", "a sum of equal terms is their number times one term"),
+    ("second-moment-of-relu", "E[relu(z)^2] = E[z^2]/2 for z symmetric about 0"),
 ]:
     register_rule(_name, _text)
 

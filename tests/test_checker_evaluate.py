@@ -1,5 +1,6 @@
 """The evaluate checker: expressions at a value, (…)|_{n=1}, against their stated values."""
 import pytest
+import sympy as sp
 from sympy import Add, Sum
 from conftest import verdict_of
 
@@ -70,3 +71,19 @@ def test_an_evaluation_needs_a_value_before_it():
 def test_a_dimension_must_be_set_to_a_positive_integer():
     with pytest.raises(ProblemError):
         verdict_of(two_steps(At(S, {n: 0}), 0), 1)
+
+
+def test_relu_moments_of_a_symmetric_variable():
+    from derive.randomness import Normal, Symmetric, ZeroMean, expect
+    from derive.errors import Unsupported
+    z, w = sp.symbols("z w", real=True)
+    q = sp.Symbol("q", positive=True)
+    assert expect(sp.Max(z, 0) ** 2, {z: Symmetric(q)}) == q / 2
+    assert expect(sp.Max(z, 0) ** 2, {z: Normal(0, q)}) == q / 2
+    assert expect(w * sp.Max(z, 0), {z: Symmetric(q), w: ZeroMean(1)}) == 0  # a mean-0 factor decides
+    for expr, laws in [(sp.Max(z, 0), {z: Symmetric(q)}),  # E[relu(z)] is not fixed by symmetry
+                       (sp.Max(z, 0) ** 2, {z: ZeroMean(q)}),  # not declared symmetric
+                       (z * sp.Max(z, 0), {z: Symmetric(q)}),  # not independent
+                       (w * sp.Max(z, 0) ** 3, {z: Symmetric(q), w: ZeroMean(1)})]:  # may be infinite
+        with pytest.raises(Unsupported):
+            expect(expr, laws)

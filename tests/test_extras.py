@@ -56,6 +56,7 @@ MUTANTS = [
     ("gaussian_nll_gradient", 1, lambda e: -e),  # a sign
     ("weight_decay_l2", 2, _half_decay),
     ("softmax_cross_entropy", 4, lambda e: e.func(-e.expr, *e.ranges)),  # y − p: the sign
+    ("xavier_he_initialisation", 4, lambda e: e.func(2 * e.expr, *e.ranges)),  # the ReLU's half forgotten
     ("adam_bias_correction", 1, lambda e: e.xreplace({_named(e, "t"): _named(e, "t") + 1})),  # off by one step
 ]
 
