@@ -19,8 +19,11 @@ class _Timeout(Exception):
 
 @contextmanager
 def _time_limit(seconds):
+    armed = [True]
+
     def on_alarm(signum, frame):
-        raise _Timeout()
+        if armed[0]:  # an alarm that arrives after the block has ended is ignored
+            raise _Timeout()
     try:
         old = signal.signal(signal.SIGALRM, on_alarm)
     except ValueError:  # not the main thread: no limit can be set here
@@ -30,6 +33,7 @@ def _time_limit(seconds):
     try:
         yield
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 

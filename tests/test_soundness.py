@@ -293,17 +293,25 @@ DERIVATION = D
     assert wrong.exit_code == 1 and "counterexample" in wrong.output
 
 
-def test_an_author_sets_a_steps_time_limit():
-    import sympy as sp
+def test_an_author_sets_a_steps_time_limit(monkeypatch):
+    import contextlib
+    import derive.checking as checking
     from derive import Derivation, ProblemError
+    seen = []
+
+    @contextlib.contextmanager
+    def recording(seconds):
+        seen.append(seconds)
+        yield
+
+    monkeypatch.setattr(checking, "_time_limit", recording)
     D = Derivation("t", "t", "test", "test")
-    n, k = D.dims("n k")
-    A, U, C, V = D.matrix("A", n, n), D.matrix("U", n, k), D.matrix("C", k, k), D.matrix("V", k, n)
-    D.definition((A + U * C * V).inv())
-    Ai = A.inv()
-    D.eq(Ai - Ai * U * (C.inv() + V * Ai * U).inv() * V * Ai, "algebra", time_limit=0.01)
-    v = verdict_of(D, 1)
-    assert v.label is Label.UNDECIDED and "0.01 s" in v.detail
+    x = D.scalars("x")
+    D.definition(x * (x + 1))
+    D.eq(x ** 2 + x, "algebra", time_limit=90)
+    D.eq(x * (x + 1), "algebra")
+    verdict_of(D, 1), verdict_of(D, 2)
+    assert seen == [90, checking.STEP_TIMEOUT]
     for bad in (0, -1, 10_000, "30", True):
         with pytest.raises(ProblemError, match="time_limit"):
-            D.eq(Ai, "algebra", time_limit=bad)
+            D.eq(x, "algebra", time_limit=bad)
