@@ -15,8 +15,8 @@ from . import loader
 from .checking import check
 from .contract import BrokenInput, Failed, document, dumps, error_info, error_line
 from .errors import InvalidVariant, ProblemError
-from .params import BadParam, parse_assignments
-from .pdf import CompileError, OutputError, TexMissing, publish
+from .params import BadParam
+from .pdf import OutputError
 from .printing import latex
 
 
@@ -194,39 +194,6 @@ def check_cmd(targets, all_, as_json, seed, jobs):
     sys.exit(code)
 
 
-def _publish(out_dir, stem, tex, pdf):
-    """Write stem.tex (and stem.pdf) into out_dir atomically; TeX missing or an unwritable
-    directory is exit 2, a document LaTeX rejects exit 1."""
-    try:
-        written = publish(out_dir, stem, tex, pdf=pdf)
-    except TexMissing as exc:
-        click.echo(f"wrote {Path(out_dir) / (stem + '.tex')}")
-        raise BrokenInput(str(exc)) from None
-    except OutputError as exc:
-        raise BrokenInput(str(exc)) from None
-    except CompileError as exc:
-        click.echo(exc.log_excerpt, err=True)
-        raise Failed(str(exc)) from None
-    for path in written:
-        click.echo(f"wrote {path}")
-
-
-def _values_tag(values):
-    """A short, stable name part for parameter values: variants never overwrite each other."""
-    import hashlib
-    text = json.dumps(sorted((str(k), str(v)) for k, v in dict(values).items()))
-    return "param-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
-
-
-def _refuse(name, report, tex_path):
-    bad = [str(v.index) for v in report.verdicts if not v.ok]
-    what = f"step(s) {', '.join(bad)}" if bad else "the chain or its cross-checks"
-    for stale in (tex_path, tex_path.with_suffix(".pdf")):
-        stale.unlink(missing_ok=True)
-    raise Failed(f"{name}: {what} not verified; run `derive check {name}` "
-                 f"for counterexamples, or pass --allow-failed to render with the failures marked")
-
-
 @main.command("render")
 @click.argument("name")
 @click.option("--pdf", is_flag=True, help="Also compile the .tex to PDF with latexmk.")
@@ -243,72 +210,28 @@ def _refuse(name, report, tex_path):
 @_jobs_option
 def render_cmd(name, pdf, out, allow_failed, params, seed, variants, timings, jobs):
     """Write build/NAME.tex (and build/NAME.pdf with --pdf) for a derivation or a homework key."""
-    from .render import render_homework, render_tex, render_variants
-    from .variants import VariantFailed, drawn, variant
-    out_dir = Path(out)
-    if _guard(loader.is_homework, name):
-        if params or seed is not None or variants:
-            raise BrokenInput("--param, --seed and --variants apply to a single problem, not a homework")
-        homework = _guard(loader.load_homework, name)
-        from .checking import DEFAULT_SEED
-        from .parallel import check_problems
-        problems = [item.problem for item in homework.items if item.problem is not None]
-        loaded, broken = {}, []
-        for p in problems:  # broken files are found here, before any worker starts
-            try:
-                loaded[p] = loader.load(p)
-            except (loader.UnknownName, ProblemError) as exc:
-                broken.append((p, error_info(exc)[1]))
-        usable = [p for p in problems if p in loaded]
-        reports = dict(zip(usable, check_problems(usable, DEFAULT_SEED, jobs)))
-        if broken:  # the others are still checked and reported; no key with a hole is written
-            for p in usable:
-                status = "verified" if reports[p].ok else click.style("NOT VERIFIED", fg="red")
-                click.echo(f"{p}: {status}")
-            for p, error in broken:
-                click.echo(f"{p}: " + click.style("BROKEN", fg="red", bold=True) + " " + error_line(error))
-            raise BrokenInput(f"{name}: {len(broken)} problem file(s) broken ({', '.join(p for p, _ in broken)}); "
-                              "no answer key written")
-        entries = [(item, None, None) if item.problem is None
-                   else (item, loaded[item.problem], reports[item.problem]) for item in homework.items]
-        tex_path = out_dir / f"{homework.name}.tex"
-        failed = [(i, r) for i, _, r in entries if r is not None and not r.ok]
-        if failed and not allow_failed:
-            _refuse(f"{name} ({', '.join(i.number for i, _ in failed)})", failed[0][1], tex_path)
-        _publish(out_dir, tex_path.stem, render_homework(homework, entries, timings=timings), pdf)
-        sys.exit(1 if failed else 0)
-    if variants and seed is None:
-        raise BrokenInput("--variants needs --seed")
+    from . import pipeline
+    request = pipeline.Request(name, out, pdf, allow_failed, tuple(params), seed, variants, timings, jobs)
+    try:
+        rendered = _guard(pipeline.render, request)
+    except (BrokenInput, Failed) as exc:
+        details = getattr(exc, "details", {})
+        for problem, status in details.get("statuses", []):
+            if status == "verified" or status == "not verified":
+                shown = status if status == "verified" else click.style("NOT VERIFIED", fg="red")
+            else:  # the error of a broken problem file
+                shown = click.style("BROKEN", fg="red", bold=True) + " " + error_line(status)
+            click.echo(f"{problem}: {shown}")
+        for path in details.get("written", []):
+            click.echo(f"wrote {path}")
+        if details.get("log"):
+            click.echo(details["log"], err=True)
+        raise
+    for path in rendered.written:
+        click.echo(f"wrote {path}")
     if seed is not None:
-        if params:
-            raise BrokenInput("use either --param or --seed, not both")
-        try:
-            chosen = _guard(drawn, name, seed, variants or 1, jobs)
-        except VariantFailed as exc:
-            raise Failed(str(exc)) from None
-        tex_path = out_dir / f"{Path(name).stem}-seed{seed}{f'-x{variants}' if variants else ''}.tex"
-        if variants:
-            tex = render_variants(name, seed, chosen, timings=timings)
-        else:
-            _, derivation, report = chosen[0]
-            tex = render_tex(derivation, report, timings=timings)
-        _publish(out_dir, tex_path.stem, tex, pdf)
-        sys.exit(0)
-    if params:
-        values = _guard(parse_assignments, _guard(loader.params_of, name), list(params))
-        try:
-            derivation, report = _guard(variant, name, values)
-        except VariantFailed as exc:
-            raise Failed(str(exc)) from None
-        tex_path = out_dir / f"{derivation.name}-{_values_tag(values)}.tex"
-    else:
-        derivation = _load(name)
-        report = check(derivation)
-        tex_path = out_dir / f"{derivation.name}.tex"
-    if not report.ok and not allow_failed:
-        _refuse(name, report, tex_path)
-    _publish(out_dir, tex_path.stem, render_tex(derivation, report, timings=timings), pdf)
-    sys.exit(0 if report.ok else 1)
+        click.echo(f"seed {seed}: the same seed draws the same variant")
+    sys.exit(0 if rendered.ok else 1)
 
 
 @main.group("cache")

@@ -20,15 +20,24 @@ OK, FAILED, BROKEN, INTERRUPTED = 0, 1, 2, 130
 
 
 class BrokenInput(click.ClickException):
-    """Bad usage or a broken problem file: exit 2."""
+    """Bad usage or a broken problem file: exit 2.  ``details`` carry data for the CLI to show
+    (an answer key's per-problem statuses, files written before the failure)."""
     exit_code = BROKEN
     kind = "broken-input"
+
+    def __init__(self, message, **details):
+        super().__init__(message)
+        self.details = details
 
 
 class Failed(click.ClickException):
     """Something did not verify (or a document did not compile): exit 1."""
     exit_code = FAILED
     kind = "not-verified"
+
+    def __init__(self, message, **details):
+        super().__init__(message)
+        self.details = details
 
 
 def _one_line(text, limit=2000):

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import loader
-from .checking import check
 from .errors import DeriveError
 
 POLL = 0.2  # seconds between looks at the file's mtime (no file-watching dependency)
@@ -23,28 +22,25 @@ class Event:
 
 
 def _once(target, out_dir, pdf):
-    from .pdf import compile_pdf
-    from .render import render_tex
+    import click
+    from . import pipeline
     start = time.perf_counter()
+    request = pipeline.Request(str(target), str(out_dir), pdf, allow_failed=True)  # failures marked in red
     try:
-        derivation = loader.load(target)
-    except DeriveError as exc:
-        return Event(str(target), time.perf_counter() - start, error=str(exc))
-    report = check(derivation)
+        job = pipeline.check(pipeline.load(request), request)
+    except (DeriveError, click.ClickException) as exc:
+        return Event(str(target), time.perf_counter() - start, error=str(getattr(exc, "message", exc)))
+    if job.kind != "derivation":
+        return Event(str(target), time.perf_counter() - start, error="watch follows one derivation, not an answer key")
+    report = job.report
     rechecked = sum(not getattr(v, "cached", False) for v in report.verdicts)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tex = out_dir / f"{derivation.name}.tex"
-    tmp = tex.with_suffix(".tex.tmp")
-    tmp.write_text(render_tex(derivation, report), encoding="utf-8")  # failures marked in red
-    tmp.replace(tex)
-    written = [tex]
-    if pdf:
-        try:
-            compile_pdf(tex)
-            written.append(tex.with_suffix(".pdf"))
-        except DeriveError as exc:
-            return Event(derivation.name, time.perf_counter() - start, report, f"PDF: {exc}", rechecked, written)
-    return Event(derivation.name, time.perf_counter() - start, report, "", rechecked, written)
+    name = job.stem
+    try:
+        written = pipeline.compile_document(request, job.stem, pipeline.document(job, request))
+    except click.ClickException as exc:
+        written = [p for p in [Path(out_dir) / f"{job.stem}.tex"] if p.exists()]
+        return Event(name, time.perf_counter() - start, report, f"PDF: {exc.message}", rechecked, written)
+    return Event(name, time.perf_counter() - start, report, "", rechecked, written)
 
 
 def watch(target, out="build", pdf=False, poll=POLL, iterations=None):
