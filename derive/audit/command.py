@@ -1,9 +1,84 @@
-"""`derive audit`: the command line of the audit (filled in by the audit work)."""
+"""`derive audit FILE`: check a derivation someone wrote, step by step.
+
+The file is data: read, segmented and parsed, never executed.  Declarations come from the
+file (YAML front matter in Markdown, a ``% derive:`` comment block in LaTeX) or from
+``--given`` (a YAML file, or a problem's name whose declarations are reused).
+Exit 0 when every step holds, 1 when one does not, 2 for unusable input.
+"""
+from pathlib import Path
+
 import click
+
+from ..contract import BrokenInput, dumps
+from .chain import audit_chain, first_wrong
+from .declarations import BadDeclarations, from_problem, from_yaml, split_front_matter, tex_block
+from .segment import chains
+
+MARKS = {"start": " ", "valid": "✓", "invalid": "✗", "undecided": "?", "ill-formed": "✗", "unparsed": "?"}
+
+
+def _read(path):
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BrokenInput(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _declarations(text, path, given):
+    """(declarations, document body, lines removed from the top)."""
+    try:
+        if given:
+            if given.endswith((".yaml", ".yml")):
+                decl = from_yaml(_read(given), Path(path).stem)
+            else:
+                decl = from_problem(given)
+            body, skipped = (split_front_matter(text)[1:] if path.endswith(".md") else (text, 0))
+            return decl, body, skipped
+        if path.endswith(".tex"):
+            block = tex_block(text)
+            if block is None:
+                raise BrokenInput(f"{path}: no `% derive:` declaration block and no --given")
+            return from_yaml(block, Path(path).stem), text, 0
+        yaml_text, body, skipped = split_front_matter(text)
+        if yaml_text is None:
+            raise BrokenInput(f"{path}: no YAML front matter with declarations and no --given")
+        return from_yaml(yaml_text, Path(path).stem), body, skipped
+    except BadDeclarations as exc:
+        raise BrokenInput(f"{path}: {exc}") from None
+
+
+def audit_document(path, given=None):
+    """[(chain, [AuditStep])] for a written document."""
+    text = _read(path)
+    decl, body, skipped = _declarations(text, str(path), given)
+    found = chains(body, first_line=1 + skipped)
+    if not found:
+        raise BrokenInput(f"{path}: no displayed equations ($$…$$, \\[…\\], equation, align) to check")
+    return [(c, audit_chain(decl, c.written(), c.lines)) for c in found]
 
 
 @click.command("audit")
-@click.argument("path")
-def audit_cmd(path):
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--given", default=None, help="Declarations: a YAML file, or a problem whose declarations to reuse.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def audit_cmd(path, given, as_json):
     """Check a derivation someone wrote (Markdown or LaTeX), step by step."""
-    raise click.UsageError("derive audit is not finished yet")
+    results = audit_document(path, given)
+    ok = all(s.ok for _, steps in results for s in steps)
+    if as_json:
+        click.echo(dumps({"format": "derive-audit/1", "file": str(path), "ok": ok, "chains": [
+            {"first_wrong": first_wrong(steps), "steps": [s.as_dict() for s in steps]} for _, steps in results]}))
+    else:
+        for number, (_, steps) in enumerate(results, 1):
+            click.echo(f"chain {number}:")
+            for s in steps:
+                where = f"line {s.line}" if s.line else f"step {s.index}"
+                kind = s.kind if s.ok else click.style(s.kind.upper(), fg="red")
+                click.echo(f"  {MARKS[s.kind]} {where:>9} {s.relation or '':>3} {kind}  {s.tex[:60]}")
+                if not s.ok and s.message:
+                    click.echo(f"      {s.message[:400]}")
+            wrong = first_wrong(steps)
+            if wrong is not None:
+                bad = steps[wrong]
+                click.echo(f"  first wrong step: {wrong}" + (f" (line {bad.line})" if bad.line else ""))
+    raise SystemExit(0 if ok else 1)

@@ -1,0 +1,84 @@
+"""The grammar of written steps (lark, Earley), built for one declared symbol table.
+
+Declared names are one terminal, tried before anything else; any other command or letter
+lexes as UNKNOWN so the parser can name it.  The grammar keeps both precedences of
+\\odot against juxtaposition ((R \\odot X) w and R \\odot (X w)): the reader's reading is
+the only well-formed one, and readings.py refuses when two well-formed readings differ.
+"""
+import re
+
+from lark import Lark
+
+GRAMMAR = r"""
+start: sum
+sum: lead (ADDOP hterm)*
+lead: ADDOP? hterm
+?hterm: product
+      | hterm ODOT product -> hadamard
+product: pfactor (CDOT? pfactor)*
+?pfactor: power
+        | pfactor ODOT power -> hadamard
+?power: atom
+      | power "^" TOP -> transpose
+      | power "^" NUMBER -> power
+      | power "^" "{" NUMBER "/" NUMBER "}" -> power_fraction
+      | power "^" "{" sum "}" -> power
+      | power "^" NAME -> power
+?atom: NAME -> name
+     | NUMBER -> number
+     | "(" sum ")"
+     | "{" sum "}"
+     | FRAC "{" sum "}" "{" sum "}" -> frac
+     | SQRT "{" sum "}" -> sqrt
+     | NORM sum NORM normsub -> norm
+     | EXPECT esub? "[" sum "]" -> expectation
+     | VAR esub? "[" sum "]" -> variance
+     | DIAG "(" sum ")" -> diag
+     | DIAG "{" sum "}" -> diag
+     | TR "(" sum ")" -> trace
+     | IDENTITY "_" NAME -> identity
+     | IDENTITY "_" "{" sum "}" -> identity
+     | CONST -> const
+     | UNKNOWN -> unknown
+     | SUM -> unsupported
+     | PARTIAL -> unsupported
+     | NABLA -> unsupported
+esub: "_" NAME | "_" "{" NAME ("," NAME)* "}"
+normsub: nsub? nsup? | nsup nsub
+nsub: "_" NUMBER
+nsup: "^" NUMBER
+ADDOP: "+" | "-"
+ODOT.4: /\\odot(?![A-Za-z])/
+CDOT.4: /\\cdot(?![A-Za-z])/
+TOP.4: /\\top(?![A-Za-z])/
+FRAC.4: /\\frac(?![A-Za-z])/
+SQRT.4: /\\sqrt(?![A-Za-z])/
+NORM.4: /\\\|/
+EXPECT.4: /\\E(?![A-Za-z])/
+VAR.4: /\\Var(?![A-Za-z])/
+DIAG.4: /\\diag(?![A-Za-z])/
+TR.4: /\\tr(?![A-Za-z])/
+CONST.4: /\\const(?![A-Za-z])/
+SUM.4: /\\(?:sum|prod|int|lim)(?![A-Za-z])/
+PARTIAL.4: /\\partial(?![A-Za-z])/
+NABLA.4: /\\nabla(?![A-Za-z])/
+NUMBER: /[0-9]+(\.[0-9]+)?/
+UNKNOWN.1: /\\[A-Za-z]+|[A-Za-z]/
+%ignore " "
+"""
+
+
+def _name_pattern(names):
+    alts = []
+    for name in sorted(names, key=len, reverse=True):
+        tail = "(?![A-Za-z])" if re.search(r"\\[A-Za-z]+$", name) else ""
+        alts.append(re.escape(name) + tail)
+    return "|".join(alts) if alts else r"(?!x)x"
+
+
+def build_parser(names, identity=True):
+    """An Earley parser whose NAME terminal is exactly the declared (canonical) names."""
+    extra = f"NAME.5: /{_name_pattern(names)}/\n"
+    extra += 'IDENTITY.3: /I(?![A-Za-z])/\n' if identity else 'IDENTITY.3: /(?!x)x/\n'
+    return Lark(GRAMMAR + extra, parser="earley", lexer="basic", ambiguity="explicit",
+                propagate_positions=False)

@@ -1,0 +1,122 @@
+"""derive audit: written chains checked step by step (../shared/audit/examples.json, and documents)."""
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from derive.audit.chain import audit_chain, first_wrong
+from derive.audit.declarations import from_dict
+from derive.audit.segment import chains
+from derive.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "audit" / "examples.json"
+CASES = json.loads(EXAMPLES.read_text())["cases"] if EXAMPLES.exists() else []
+
+
+@pytest.mark.skipif(not CASES, reason="the shared audit examples are not next to this checkout")
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_shared_example_verdicts(case):
+    assert json.loads(EXAMPLES.read_text())["format"] == "derive-audit-cases/1"
+    steps = audit_chain(from_dict(case["given"], case["id"]), [(s["tex"], s["rel"]) for s in case["steps"]])
+    assert [s.kind for s in steps] == [s["expect"] for s in case["steps"]], [(s.kind, s.message) for s in steps]
+    assert first_wrong(steps) == case["first_wrong"]
+
+
+NEWTON_SCHULZ = textwrap.dedent(r"""
+    ---
+    dims: ["d_{out}", "d_{in}"]
+    matrices:
+      W: ["d_{out}", "d_{in}"]
+    ---
+    We expand the product first.
+
+    $$
+    \frac{1}{2}(3I_{d_{out}} - WW^\top)W = \frac{1}{2}(3W - WW^\top W)
+    $$
+
+    then factor $W$ out on the right:
+
+    \begin{align}
+    &= \frac{1}{2}(3W - W^\top W W) \\
+    &= \frac{1}{2}W(3I_{d_{in}} - W^\top W)
+    \end{align}
+    """).lstrip()
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_segmentation_continues_a_chain_across_displays():
+    body = NEWTON_SCHULZ.split("---", 2)[2]
+    (chain,) = chains(body)
+    assert chain.relations == [None, "=", "=", "="]
+    assert chain.steps[2].startswith(r"\frac{1}{2}(3W - W^\top W W)")
+    assert "factor" in chain.prose[2]
+
+
+def test_a_slip_is_the_first_wrong_step_with_its_line(tmp_path):
+    path = _write(tmp_path, "ns.md", NEWTON_SCHULZ)
+    result = CliRunner().invoke(main, ["audit", path])
+    assert result.exit_code == 1, result.output
+    assert "first wrong step: 2 (line 14)" in result.output
+    doc = json.loads(CliRunner().invoke(main, ["audit", path, "--json"]).output)
+    kinds = [s["verdict"] for s in doc["chains"][0]["steps"]]
+    assert kinds == ["start", "valid", "ill-formed", "valid"] and doc["chains"][0]["first_wrong"] == 2
+
+
+def test_a_wrong_coefficient_is_invalid_with_a_counterexample(tmp_path):
+    text = NEWTON_SCHULZ.replace(r"&= \frac{1}{2}(3W - W^\top W W) \\", "").replace(
+        r"\frac{1}{2}W(3I_{d_{in}} - W^\top W)", r"\frac{1}{2}W(2I_{d_{in}} - W^\top W)")
+    result = CliRunner().invoke(main, ["audit", "--json", _write(tmp_path, "ns.md", text)])
+    assert result.exit_code == 1
+    step = json.loads(result.output)["chains"][0]["steps"][2]
+    assert step["verdict"] == "invalid" and step["evidence"]["counterexample"]
+
+
+def test_a_correct_document_exits_0(tmp_path):
+    text = NEWTON_SCHULZ.replace(r"&= \frac{1}{2}(3W - W^\top W W) \\", "")
+    result = CliRunner().invoke(main, ["audit", _write(tmp_path, "ns.md", text)])
+    assert result.exit_code == 0, result.output
+
+
+def test_latex_with_a_declaration_block(tmp_path):
+    text = textwrap.dedent(r"""
+        % derive:
+        % dims: [n]
+        % matrices:
+        %   A: [n, n]
+        \begin{equation*}
+        (A + A^T)^T = A^T + A
+        \end{equation*}
+        """)
+    assert CliRunner().invoke(main, ["audit", _write(tmp_path, "a.tex", text)]).exit_code == 0
+
+
+def test_an_undeclared_name_is_unparsed_and_named(tmp_path):
+    text = NEWTON_SCHULZ.replace(r"\frac{1}{2}(3W - WW^\top W)", r"\frac{1}{2}(3W - WV^\top W)", 1)
+    doc = json.loads(CliRunner().invoke(main, ["audit", "--json", _write(tmp_path, "ns.md", text)]).output)
+    step = doc["chains"][0]["steps"][1]
+    assert step["verdict"] == "unparsed" and "V" in step["message"]
+
+
+@pytest.mark.parametrize("text", ["no front matter\n$$ x = x $$\n", "---\ndims: [n\n---\n$$ n = n $$\n",
+                                  "---\ndims: [n]\n---\nno displays at all\n", "---\nunknown_key: 1\n---\n$$n=n$$\n"])
+def test_unusable_input_is_exit_2_without_traceback(tmp_path, text):
+    result = CliRunner().invoke(main, ["audit", _write(tmp_path, "x.md", text)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "Error:" in result.output
+
+
+def test_a_missing_file_is_exit_2(tmp_path):
+    assert CliRunner().invoke(main, ["audit", str(tmp_path / "nope.md")]).exit_code == 2
+
+
+def test_declarations_reused_from_a_problem(tmp_path):
+    text = "$$\n\\|y - X w\\|_2^2 = y^T y - 2 y^T X w + w^T X^T X w\n$$\n"
+    result = CliRunner().invoke(main, ["audit", _write(tmp_path, "d.md", text), "--given", "dropout_tikhonov"])
+    assert result.exit_code == 0, result.output
