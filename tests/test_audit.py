@@ -11,11 +11,11 @@ from derive.audit.declarations import from_dict
 from derive.audit.segment import chains
 from derive.cli import main
 
-EXAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "audit" / "examples.json"
-CASES = json.loads(EXAMPLES.read_text())["cases"] if EXAMPLES.exists() else []
+# a copy of ../shared/audit/examples.json, so that a clone alone runs it
+EXAMPLES = Path(__file__).resolve().parent / "data" / "audit-examples.json"
+CASES = json.loads(EXAMPLES.read_text())["cases"]
 
 
-@pytest.mark.skipif(not CASES, reason="the shared audit examples are not next to this checkout")
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_shared_example_verdicts(case):
     assert json.loads(EXAMPLES.read_text())["format"] == "derive-audit-cases/1"
