@@ -120,3 +120,13 @@ def test_declarations_reused_from_a_problem(tmp_path):
     text = "$$\n\\|y - X w\\|_2^2 = y^T y - 2 y^T X w + w^T X^T X w\n$$\n"
     result = CliRunner().invoke(main, ["audit", _write(tmp_path, "d.md", text), "--given", "dropout_tikhonov"])
     assert result.exit_code == 0, result.output
+
+
+def test_identity_with_a_declared_subscript_and_a_slip_after_it():
+    given = {"dims": ["n", "d"], "matrices": {"X": ["n", "d"]}, "vectors": {"y": "n", "w": "d"},
+             "scalars": {r"\lambda": "positive"}}
+    written = [(r"w^\top X^\top X w + \lambda w^\top w", None),
+               (r"w^\top (X^\top X + \lambda I_d) w", "="),
+               (r"w^\top (X X^\top + \lambda I_d) w", "=")]  # a transposed product: ill-formed unless n = d
+    steps = audit_chain(from_dict(given, "t"), written)
+    assert [s.kind for s in steps] == ["start", "valid", "ill-formed"]

@@ -265,6 +265,8 @@ class Reader:
         return sp.Trace(arg)
 
     def _r_identity(self, _i, size):
+        if isinstance(size, Token):  # I_d: the subscript is a declared name
+            size = self.table[str(size)]
         return sp.Identity(as_scalar(size))
 
     def _r_const(self, _c):
