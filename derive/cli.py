@@ -217,8 +217,9 @@ def render_cmd(name, pdf, out, allow_failed, params, seed, variants, timings, jo
     except (BrokenInput, Failed) as exc:
         details = getattr(exc, "details", {})
         for problem, status in details.get("statuses", []):
-            if status == "verified" or status == "not verified":
-                shown = status if status == "verified" else click.style("NOT VERIFIED", fg="red")
+            if isinstance(status, str):  # "verified", "not verified" or "not verified: why"
+                shown = status if status == "verified" else \
+                    click.style("NOT VERIFIED", fg="red") + status[len("not verified"):]
             else:  # the error of a broken problem file
                 shown = click.style("BROKEN", fg="red", bold=True) + " " + error_line(status)
             click.echo(f"{problem}: {shown}")

@@ -63,7 +63,7 @@ def render(request):
 # -- load ---------------------------------------------------------------------------------
 def load(request):
     """The job a request names (a variant drawn or set by parameters is checked as it is drawn)."""
-    from .variants import VariantFailed, drawn, variant
+    from .variants import VariantFailed, VariantsFailed, drawn, variant
     name = request.name
     if loader.is_homework(name):
         if request.params or request.seed is not None or request.variants:
@@ -88,6 +88,10 @@ def load(request):
             return Job("derivation", f"{derivation.name}-{values_tag(values)}", derivation=derivation, report=report)
     except VariantFailed as exc:
         raise Failed(str(exc)) from None
+    except VariantsFailed as exc:  # every variant was still checked: each is reported, none written
+        statuses = [(f"variant {values}", "verified") for values, _, _ in exc.verified]
+        statuses += [(f"variant {values}", f"not verified: {message}") for values, message in exc.failures]
+        raise Failed(str(exc), statuses=statuses) from None
     derivation = loader.load(name)
     return Job("derivation", derivation.name, derivation=derivation)
 

@@ -11,6 +11,16 @@ class VariantFailed(DeriveError):
     """A built variant whose chain did not verify: it is never written out."""
 
 
+class VariantsFailed(DeriveError):
+    """Some variants of a batch failed or broke; the rest were still drawn and checked.
+
+    ``failures``: [(values, message)]; ``verified``: [(values, derivation, report)]."""
+
+    def __init__(self, message, failures, verified):
+        super().__init__(message)
+        self.failures, self.verified = failures, verified
+
+
 def variant(name, values):
     """(derivation, report) for explicit values; raises VariantFailed if a step fails."""
     derivation = loader.build(name, values)
@@ -44,7 +54,7 @@ def drawn(name, seed, count, jobs=1):
     joint = loader.module(name)[1].get("sample")
     if not joint and not any(p.sample for p in params):
         raise ProblemError(f"{name} has no parameters to vary")
-    out, index, seen = [], 0, set()
+    out, index, seen, failures = [], 0, set(), []
     while len(out) < count:
         batch = []
         while len(batch) < count - len(out):
@@ -56,11 +66,16 @@ def drawn(name, seed, count, jobs=1):
             if key not in seen and key not in {k for k, _ in batch}:
                 batch.append((key, values))
         if not batch:
+            if failures:
+                break
             raise ProblemError(f"could not draw {count} valid variants of {name} from seed {seed}")
         for (key, values), result in zip(batch, run(_attempt, [(name, v) for _, v in batch], jobs)):
-            if isinstance(result, Exception):
-                raise result
-            if result is not None:
-                seen.add(key)
+            seen.add(key)
+            if isinstance(result, Exception):  # that variant's failure: the batch goes on without it
+                failures.append((values, str(result)))
+            elif result is not None:
                 out.append((values, loader.build(name, values), result))
+    if failures:
+        raise VariantsFailed(f"{len(failures)} variant(s) of {name} from seed {seed} did not verify or broke; "
+                             f"{len(out)} verified; nothing written", failures, out)
     return out

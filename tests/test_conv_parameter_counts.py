@@ -1,5 +1,4 @@
 """conv_parameter_counts (HW5 Q3(a)-(b)): reference numbers, variants against numpy, wrong steps rejected."""
-import time
 
 import numpy as np
 import pytest
@@ -57,13 +56,11 @@ def test_drawn_variants_verify_and_match_numpy(seed):
     assert [int(v) for v in der.parts[4].result] == biased
 
 
-def test_one_variant_builds_and_verifies_in_half_a_second():
-    best = float("inf")
+def test_fresh_variants_verify():
+    # their speed is a benchmark figure (benchmarks/), never a timed test
     for seed in range(3):
-        start = time.perf_counter()
-        drawn(NAME, 100 + seed, 1)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.5
+        (_, _, report), = drawn(NAME, 100 + seed, 1)
+        assert report.ok
 
 
 def test_forgetting_the_input_channels_is_rejected(d, s):

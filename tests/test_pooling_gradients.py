@@ -1,5 +1,4 @@
 """pooling_gradients (HW4 Q7(c)): routing and spreading, variants against numpy, wrong steps rejected."""
-import time
 
 import numpy as np
 import pytest
@@ -67,13 +66,11 @@ def test_drawn_variants_verify_and_match_numpy(seed):
     assert np.array_equal(value(der.parts[3].result), gavg)
 
 
-def test_one_variant_builds_and_verifies_in_half_a_second():
-    best = float("inf")
+def test_fresh_variants_verify():
+    # their speed is a benchmark figure (benchmarks/), never a timed test
     for seed in range(3):
-        start = time.perf_counter()
-        drawn(NAME, 100 + seed, 1)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.5
+        (_, _, report), = drawn(NAME, 100 + seed, 1)
+        assert report.ok
 
 
 def test_mismatched_upstream_shape_is_bad_usage():

@@ -99,3 +99,33 @@ def test_cli_seed_is_reproducible(runner, tmp_path):
     ta = (tmp_path / "a" / "filter_recovery-seed9.tex").read_text()
     tb = (tmp_path / "b" / "filter_recovery-seed9.tex").read_text()
     assert ta.split(r"\subsection*{Verification}")[0] == tb.split(r"\subsection*{Verification}")[0]
+
+
+SLIPS_AT_3 = '''
+from derive import Derivation, Param
+
+PARAMS = [Param("a", "int", 1, sample=lambda rng: rng.randint(1, 6))]
+
+
+def build(a):
+    D = Derivation(name="slips", title="t", source="test", statement="s")
+    x = D.scalars("x")
+    D.definition((x + 1) * (x + a))
+    claimed = x ** 2 + (a + 1) * x + (a if a != 3 else a + 1)  # a slip for a = 3 only
+    D.eq(claimed, "algebra")
+    D.result(claimed)
+    return D
+
+
+DERIVATION = build(1)
+'''
+
+
+def test_a_failing_variant_is_reported_and_the_batch_goes_on(runner, tmp_path):
+    problem = tmp_path / "slips.py"
+    problem.write_text(SLIPS_AT_3)
+    result = runner.invoke(main, ["render", str(problem), "--seed", "1", "--variants", "6", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1, result.output
+    assert "variant {'a': 3}: NOT VERIFIED" in result.output
+    assert sum(line.startswith("variant") and line.endswith(": verified") for line in result.output.splitlines()) == 5
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())  # no document with a hole
