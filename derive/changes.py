@@ -116,7 +116,7 @@ def _as_array(values):
 def minimisers_correspond(D, replace, part=0, size=None, samples=20, rtol=1e-7):
     """Cross-check: for the part's definition L0(old) and result L1(new), with old = f(new)
     from ``replace``: L0(f(x)) = L1(x) at random x, and f maps argmin L1 to argmin L0."""
-    def run():
+    def run(seed=None):
         q = D.parts[part]
         before, after = D.steps[q.start].expr, q.result
         (old, value), = validated(replace).items()
@@ -129,7 +129,7 @@ def minimisers_correspond(D, replace, part=0, size=None, samples=20, rtol=1e-7):
         x_old, x_new = list(g.matrix_of(old)), list(g.matrix_of(new))
         params = sorted((l0.free_symbols | l1.free_symbols | set().union(*(e.free_symbols for e in f_map)))
                         - set(x_old) - set(x_new), key=str)
-        ctx = Context(D)
+        ctx = Context(D) if seed is None else Context(D, seed)
         rng = np.random.default_rng(ctx.seed)
         F0, F1, M = (sp.lambdify(params + xs, e, "numpy") for e, xs in ((l0, x_old), (l1, x_new), (f_map, x_new)))
         worst = 0.0

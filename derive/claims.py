@@ -99,9 +99,9 @@ def claim_numerically(D, compute, part=-1, samples=50, rtol=1e-9):
 
     ``compute(rng)`` returns ({symbol: float}, values of the claim's left side for index
     1, 2, ...); the claim's right side is evaluated at those symbols and compared."""
-    def run():
+    def run(seed=None):
         claim = D.parts[part].result
-        ctx = Context(D)
+        ctx = Context(D) if seed is None else Context(D, seed)
         rng = np.random.default_rng(ctx.seed)
         worst = 0.0
         for _ in range(samples):

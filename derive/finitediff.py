@@ -46,8 +46,8 @@ def _sample(ctx, symbol, gen):
 
 def finite_differences(derivation, part, size=None, points=3, h=1e-5, rtol=1e-6):
     """A cross-check: central differences of the loss vs the stated ∂L/∂v of part ``part``."""
-    def run():
-        ctx = Context(derivation)
+    def run(seed=None):  # check passes its seed (None: the default)
+        ctx = Context(derivation) if seed is None else Context(derivation, seed)
         sz = size or {dim: 4 - (number % 2) for number, dim in enumerate(derivation.dimensions)}
         grounder = Grounder(derivation, sz)
         of, wrt = _target(derivation, part)

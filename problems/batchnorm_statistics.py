@@ -101,7 +101,7 @@ def build(mean, variance, gamma, beta):
 
 def _monte_carlo(mean, variance, gamma, beta, D, batch=400_000, sigmas=5.0, seed=20261122):
     """Sample one large batch, normalise it with its own statistics (ε = 0) and with the law's."""
-    def run():
+    def run(seed=seed):
         rng = np.random.default_rng(seed)
         xs = rng.normal(mean, math.sqrt(variance), batch)
         mu_b, var_b = xs.mean(), xs.var()

@@ -65,7 +65,7 @@ def build(input, filter, stride):
     D.eq(out, "add-copies", "add the copies entry by entry")
     D.result(out)
 
-    D.crosscheck("transpose of the strided convolution's matrix (numpy)", lambda: _adjoint_check(D))
+    D.crosscheck("transpose of the strided convolution's matrix (numpy)", lambda seed: _adjoint_check(D, seed))
     return D
 
 
@@ -87,11 +87,11 @@ def _transpose_by_adjoint(x, kernel, stride, out_shape):
     return (C.T @ x.ravel()).reshape(out_shape)
 
 
-def _adjoint_check(D):
+def _adjoint_check(D, seed):
     """Both results equal C^T x for the convolution C that the transpose convolution transposes."""
     (q1, q2) = D.parts
     errors = []
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(seed)
     symbols = sp.symbols("a b c x y z", real=True)
     for _ in range(5):  # (i) at random integers
         vals = dict(zip(symbols, rng.integers(-9, 10, 6).tolist()))
@@ -108,7 +108,7 @@ def _adjoint_check(D):
     return Verdict(-1, "cross-check", Label.NUMERIC if ok else Label.FAILED,
                    "the matrix $C$ of the strided cross-correlation built column by column in numpy from basis "
                    r"images; $C^{\top} x$ reshaped equals both results (part (i) at 5 random integer points)",
-                   seed=7, points=6)
+                   seed=seed, points=6)
 
 
 DERIVATION = build(**{p.name: p.default for p in PARAMS})

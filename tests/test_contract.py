@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from derive import loader
 from derive.cli import main
 from derive.contract import schema
 
@@ -201,3 +202,11 @@ def test_answer_key_with_a_broken_problem_checks_the_rest(runner, tmp_path):
     assert "filter_recovery: verified" in result.output and "BROKEN" in result.output
     assert "Traceback" not in result.output
     assert not list((tmp_path / "out").glob("*.tex")) if (tmp_path / "out").exists() else True
+
+
+@pytest.mark.parametrize("name", loader.derivation_names())
+def test_the_seed_reaches_every_cross_check(name):
+    from derive.checking import check
+    report = check(loader.load(name), seed=4242)
+    assert report.ok
+    assert all(v.seed in (None, 4242) for v in report.extras), [(v.detail, v.seed) for v in report.extras]
