@@ -7,6 +7,7 @@ limit works as in-process.  ``jobs <= 1`` runs everything in this process.
 import multiprocessing
 import multiprocessing.pool
 import os
+import signal
 
 from . import loader
 from .checking import check
@@ -20,12 +21,17 @@ def default_jobs():
         return max(1, os.cpu_count() or 1)
 
 
+def _worker_start():
+    # Ctrl-C reaches the whole process group: the parent stops the workers and reports it once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run(func, items, jobs):
     """``[func(item) for item in items]``, over up to ``jobs`` processes; same order."""
     items = list(items)
     if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [func(item) for item in items]
-    pool = multiprocessing.get_context("fork").Pool(min(jobs, len(items)))
+    pool = multiprocessing.get_context("fork").Pool(min(jobs, len(items)), initializer=_worker_start)
     try:
         out = pool.map(func, items, chunksize=1)
     except multiprocessing.pool.MaybeEncodingError:  # a result that does not pickle: do it here
