@@ -152,7 +152,7 @@ def _needed(kind, c_in, c_out, k, bias, rng):
     return sum(sizes), _rank(np.rint(rows))
 
 
-def _numpy_counts(c_in, c_out, k, weights, total, seed):
+def _numpy_counts(c_in, c_out, k, weights, total, seed=3):
     rng = np.random.default_rng(seed)
     got = {}
     for kind in ("conv", "dw", "pw"):

@@ -124,7 +124,7 @@ def _numeric_gradient(x0, up, how, eps=1e-3):
     return grad
 
 
-def _differences(D, X0, G, seed):
+def _differences(D, X0, G, seed=11):
     x0, g = np.array(X0.tolist(), dtype=float), np.array(G.tolist(), dtype=float)
     rng = np.random.default_rng(seed)
     dY = next(d.obj for d in D.declared if str(d.obj) == "dY")

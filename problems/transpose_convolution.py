@@ -87,7 +87,7 @@ def _transpose_by_adjoint(x, kernel, stride, out_shape):
     return (C.T @ x.ravel()).reshape(out_shape)
 
 
-def _adjoint_check(D, seed):
+def _adjoint_check(D, seed=7):
     """Both results equal C^T x for the convolution C that the transpose convolution transposes."""
     (q1, q2) = D.parts
     errors = []
