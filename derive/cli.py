@@ -279,9 +279,14 @@ def watch_cmd(name, pdf, out, iterations):
         sys.exit(130)
 
 
-from .audit.command import audit_cmd  # noqa: E402  (the audit's own module keeps lark out of other commands)
-
-main.add_command(audit_cmd)
+@main.command("audit")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--given", default=None, help="Declarations: a YAML file, or a problem whose declarations to reuse.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def audit_cmd(path, given, as_json):
+    """Check a derivation someone wrote (Markdown or LaTeX), step by step."""
+    from .audit.command import run  # lark and the reader load only for this command
+    run(path, given, as_json)
 
 
 if __name__ == "__main__":

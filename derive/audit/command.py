@@ -57,12 +57,8 @@ def audit_document(path, given=None):
     return [(c, audit_chain(decl, c.written(), c.lines)) for c in found]
 
 
-@click.command("audit")
-@click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--given", default=None, help="Declarations: a YAML file, or a problem whose declarations to reuse.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def audit_cmd(path, given, as_json):
-    """Check a derivation someone wrote (Markdown or LaTeX), step by step."""
+def run(path, given=None, as_json=False):
+    """`derive audit`: print the verdicts of every chain of the document; exit 0, 1 or 2."""
     results = audit_document(path, given)
     ok = all(s.ok for _, steps in results for s in steps)
     if as_json:
