@@ -422,9 +422,22 @@ def _inverts(e, derivation):
 
 def _compare_rational(ctx, sp_plan, left, right, salt):
     sizes = list(sp_plan.exact) + list(sp_plan.sampled)
+    dims = set(ctx.derivation.dimensions)
+    scalars = sorted((s for s in _mentioned(left, ctx.derivation.definitions)
+                      | _mentioned(right, ctx.derivation.definitions)
+                      if s in ctx.domains and s not in dims), key=str)
+    rng = ctx.rng(salt + 29)
     worst, points = Label.RANDOM, 0
-    for size in sizes:
-        label, cx, pts = check_sampled(ctx, size, left, right, salt)
+    for number, size in enumerate(sizes):
+        # scalars get exact values before grounding too: an inverse is then of numbers only
+        # (a symbolic λ in a 9×9 inverse is what made these steps time out)
+        values = {s: ctx.domain_of(s).sample(rng, readable=number < 2) for s in scalars}
+        defs = ctx.derivation.definitions
+        l, r = (_expand_definitions(e, ctx.derivation).xreplace(values) if defs else e.xreplace(values)
+                for e in (left, right))
+        label, cx, pts = check_sampled(ctx, size, l, r, salt)
+        if cx is not None:
+            cx.values = {**{str(k): str(v) for k, v in values.items()}, **cx.values}
         if label in (Label.FAILED, Label.UNDECIDED):
             return Comparison(label, cx, [], pts, sampled=sizes)
         if label is Label.NUMERIC:
