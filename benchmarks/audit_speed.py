@@ -27,8 +27,8 @@ def main():
     steps = audit_chain(from_dict(GIVEN, "bench"), written)
     seconds = time.perf_counter() - start
     print(f"8-step chain, warm: {seconds:.2f} s (target 1 s); verdicts {[s.kind for s in steps]}")
-    cases = json.loads((Path(__file__).resolve().parent.parent / "tests" / "data" / "audit-examples.json")
-                       .read_text())["cases"]
+    data = Path(__file__).resolve().parent.parent / "tests" / "data"
+    cases = [c for f in ("audit-examples.json", "audit-corpus.json") for c in json.loads((data / f).read_text())["cases"]]
     right = flags = valid = 0
     for case in cases:
         got = audit_chain(from_dict(case["given"], case["id"]), [(s["tex"], s["rel"]) for s in case["steps"]])
@@ -37,7 +37,7 @@ def main():
             if want["expect"] == "valid":
                 valid += 1
                 flags += not s.ok
-    print(f"shared examples: first wrong step right in {right}/{len(cases)}; "
+    print(f"shared examples and corpus: first wrong step right in {right}/{len(cases)}; "
           f"false flags on correct steps {flags}/{valid}")
 
 
