@@ -5,13 +5,17 @@ is evaluated in floating point from the declared forward map alone; central diff
 every entry of v are compared with the part's stated result at the same point.  Nothing of
 the chain is used.  The sizes differ from those of the exact checks.
 """
+import copy
+
 import numpy as np
 import sympy as sp
 
 from .backprop import graph
 from .calculus import Entries, Entry, Loss, Partial, ScalarNode
 from .comparison import Context
+from .derivation import Declared
 from .errors import ProblemError
+from .gradient import Gradient
 from .grounding import Grounder
 from .verdicts import Counterexample, Label, Verdict
 
@@ -44,11 +48,63 @@ def _sample(ctx, symbol, gen):
     return gen.normal()
 
 
+def _gradients_in(derivation, part):
+    top = derivation.steps[derivation.parts[part].start].expr
+    return top, [g for g in sp.preorder_traversal(top)
+                 if isinstance(g, Gradient) and g.upstream is None and g.at is None]
+
+
+def _by_differences(derivation, part, ctx, sz, points, h, rtol):
+    """A definition with gradients ∇_X f in it: each replaced by central differences of f,
+    the definition then evaluated in floating point and compared with the stated result."""
+    top, grads = _gradients_in(derivation, part)
+    D = copy.copy(derivation)
+    holders = {g: sp.MatrixSymbol(f"numeric_gradient_{k}", *g.shape) for k, g in enumerate(grads)}
+    D.declared = list(derivation.declared) + [Declared(m, "matrix") for m in holders.values()]
+    grounder = Grounder(D, sz)
+    value = grounder.ground(top.xreplace(holders))
+    stated = grounder.ground(derivation.parts[part].result)
+    pieces = [(grounder.scalar(g.output), list(grounder.ground(g.wrt)), list(grounder.ground(holders[g])))
+              for g in grads]
+    symbols = sorted((value.free_symbols | stated.free_symbols | {s for f, xs, _ in pieces for s in f.free_symbols | set(xs)})
+                     - {e for _, _, hs in pieces for e in hs}, key=str)
+    gen, worst = np.random.default_rng(ctx.seed), 0.0
+    for _ in range(points):
+        point = {s: _sample(ctx, s, gen) for s in symbols}
+        numeric = {}
+        for f, xs, hs in pieces:
+            fn = sp.lambdify(symbols, f, "math")
+            for x, holder in zip(xs, hs):
+                up, down = dict(point), dict(point)
+                up[x] += h
+                down[x] -= h
+                numeric[holder] = (fn(*up.values()) - fn(*down.values())) / (2 * h)
+        at = {**point, **numeric}
+        got = np.array([float(e.xreplace(at)) for e in value], dtype=float)
+        want = np.array([float(e.xreplace(point)) for e in stated], dtype=float)
+        errors = np.abs(got - want) / np.maximum(1.0, np.abs(want))
+        worst = max(worst, float(errors.max()))
+        if errors.max() > rtol:
+            k = int(errors.argmax())
+            cx = Counterexample({str(a): b for a, b in sz.items()}, {str(s): f"{v:.4g}" for s, v in point.items()},
+                                f"{got[k]:.8g}", f"{want[k]:.8g}", "the definition with its gradients by central "
+                                "differences vs the stated result")
+            return Verdict(-1, "cross-check", Label.FAILED, "central differences", counterexample=cx)
+    sizes = ", ".join(f"{a}={b}" for a, b in sz.items())
+    return Verdict(-1, "cross-check", Label.NUMERIC,
+                   f"every gradient of the definition by central differences (h = {h:g}) at {sizes}, the definition "
+                   f"evaluated in floating point at {points} random points; largest relative error {worst:.1e} "
+                   f"(tolerance {rtol:g})", seed=ctx.seed, points=points)
+
+
 def finite_differences(derivation, part, size=None, points=3, h=1e-5, rtol=1e-6):
-    """A cross-check: central differences of the loss vs the stated ∂L/∂v of part ``part``."""
+    """A cross-check: central differences of the loss vs the stated ∂L/∂v of part ``part``
+    (or of the scalar f in each ∇_X f of the part's definition)."""
     def run(seed=None):  # check passes its seed (None: the default)
         ctx = Context(derivation) if seed is None else Context(derivation, seed)
         sz = size or {dim: 4 - (number % 2) for number, dim in enumerate(derivation.dimensions)}
+        if _gradients_in(derivation, part)[1]:
+            return _by_differences(derivation, part, ctx, sz, points, h, rtol)
         grounder = Grounder(derivation, sz)
         of, wrt = _target(derivation, part)
         if isinstance(of, Loss):

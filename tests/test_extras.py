@@ -68,7 +68,7 @@ def test_wrong_variant_is_rejected_with_a_counterexample(name, index, change):
 
 
 @pytest.mark.parametrize("name", ["softmax_jacobian", "layer_norm_backprop", "gaussian_nll_gradient",
-                                  "softmax_cross_entropy", "adam_bias_correction"])
+                                  "softmax_cross_entropy", "weight_decay_l2", "adam_bias_correction"])
 def test_crosscheck_catches_a_wrong_result(name):
     D = copy.copy(load(name))
     part = D.parts[0]

@@ -1,5 +1,5 @@
 """Weight decay is L2 regularisation, for one plain SGD step."""
-from derive import Derivation, grad
+from derive import Derivation, finite_differences, grad
 
 D = Derivation(
     name="weight_decay_l2",
@@ -23,5 +23,6 @@ D.definition(w - eta * (g + grad(lam / 2 * w.T * w, w)), "the step against the g
 D.step(w - eta * (g + lam * w), "gradient", "gradient-of-quadratic-form", r"$\nabla_w \frac{\lambda}{2} w^\top w = \lambda w$")
 D.eq((1 - eta * lam) * w - eta * g, "collect", r"collect the terms in $w$: the decay factor is $1 - \eta\lambda$")
 D.result((1 - eta * lam) * w - eta * g)
+D.crosscheck("the regulariser's gradient by central differences", finite_differences(D, part=0))
 
 DERIVATION = D
