@@ -130,3 +130,13 @@ def test_identity_with_a_declared_subscript_and_a_slip_after_it():
                (r"w^\top (X X^\top + \lambda I_d) w", "=")]  # a transposed product: ill-formed unless n = d
     steps = audit_chain(from_dict(given, "t"), written)
     assert [s.kind for s in steps] == ["start", "valid", "ill-formed"]
+
+
+def test_audit_json_follows_the_report_schema(tmp_path):
+    import jsonschema
+    from derive.contract import schema
+    for text in (NEWTON_SCHULZ, "no front matter\n"):
+        result = CliRunner().invoke(main, ["audit", "--json", _write(tmp_path, "ns.md", text)])
+        doc = json.loads(result.stdout)
+        jsonschema.validate(doc, schema())
+        assert doc["command"] == "audit" and doc["exit_code"] == result.exit_code

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..contract import BrokenInput, dumps
+from ..contract import BrokenInput, document, dumps
 from .chain import audit_chain, first_wrong
 from .declarations import BadDeclarations, from_problem, from_yaml, split_front_matter, tex_block
 from .segment import chains
@@ -62,8 +62,8 @@ def run(path, given=None, as_json=False):
     results = audit_document(path, given)
     ok = all(s.ok for _, steps in results for s in steps)
     if as_json:
-        click.echo(dumps({"format": "derive-audit/1", "file": str(path), "ok": ok, "chains": [
-            {"first_wrong": first_wrong(steps), "steps": [s.as_dict() for s in steps]} for _, steps in results]}))
+        click.echo(dumps(document("audit", 0 if ok else 1, None, file=str(path), chains=[
+            {"first_wrong": first_wrong(steps), "steps": [s.as_dict() for s in steps]} for _, steps in results])))
     else:
         for number, (_, steps) in enumerate(results, 1):
             click.echo(f"chain {number}:")
