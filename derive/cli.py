@@ -280,13 +280,28 @@ def watch_cmd(name, pdf, out, iterations):
 
 
 @main.command("audit")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path", type=click.Path(exists=True))
 @click.option("--given", default=None, help="Declarations: a YAML file, or a problem whose declarations to reuse.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def audit_cmd(path, given, as_json):
-    """Check a derivation someone wrote (Markdown or LaTeX), step by step."""
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
+              help="PATH is a folder of submissions: write one row per file to this CSV.")
+@click.option("--answer", default=None, help="With --csv: the key's final answer (LaTeX) each submission must reach.")
+@click.option("--time-limit", type=click.FloatRange(0.1, 600), default=30, show_default=True,
+              help="Seconds per step.")
+def audit_cmd(path, given, as_json, csv_path, answer, time_limit):
+    """Check a derivation someone wrote (Markdown or LaTeX), step by step; or grade a folder."""
     from .audit.command import run  # lark and the reader load only for this command
-    run(path, given, as_json)
+    if Path(path).is_dir():
+        if not csv_path:
+            raise BrokenInput(f"{path} is a folder: grade it with --csv grades.csv")
+        from .audit.grading import grade
+        rows = grade(path, csv_path, given, answer, time_limit,
+                     progress=lambda k, n, name: click.echo(f"[{k}/{n}] {name}", err=True))
+        click.echo(f"wrote {csv_path} ({len(rows)} submission(s))")
+        sys.exit(0)
+    if csv_path or answer:
+        raise BrokenInput("--csv and --answer grade a folder of submissions")
+    run(path, given, as_json, time_limit)
 
 
 if __name__ == "__main__":

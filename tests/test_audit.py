@@ -140,3 +140,26 @@ def test_audit_json_follows_the_report_schema(tmp_path):
         doc = json.loads(result.stdout)
         jsonschema.validate(doc, schema())
         assert doc["command"] == "audit" and doc["exit_code"] == result.exit_code
+
+
+def test_grading_a_folder_writes_a_row_per_file(tmp_path):
+    import csv
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "a.md").write_text(NEWTON_SCHULZ)  # one ill-formed step, then a valid one
+    (subs / "b.md").write_text(NEWTON_SCHULZ.replace(r"&= \frac{1}{2}(3W - W^\top W W) \\", ""))
+    (subs / "c.md").write_text("not a derivation\n")  # broken: a row, never a crash
+    out = tmp_path / "grades.csv"
+    result = CliRunner().invoke(main, ["audit", str(subs), "--csv", str(out),
+                                       "--answer", r"\frac{1}{2}W(3I_{d_{in}} - W^\top W)"])
+    assert result.exit_code == 0, result.output
+    with out.open() as f:
+        rows = {r["file"]: r for r in csv.DictReader(f)}
+    assert rows["a.md"]["first_wrong_step"] == "2" and rows["a.md"]["credit"] == "0.33"
+    assert rows["a.md"]["credit_carried"] == "0.67" and rows["a.md"]["answer"] == "yes"
+    assert rows["b.md"]["credit"] == "1.00" and rows["b.md"]["first_wrong_step"] == ""
+    assert rows["c.md"]["error"] and rows["c.md"]["credit"] == "0"
+
+
+def test_a_folder_without_csv_is_bad_usage(tmp_path):
+    assert CliRunner().invoke(main, ["audit", str(tmp_path)]).exit_code == 2

@@ -49,8 +49,9 @@ def first_wrong(steps):
     return next((s.index for s in steps if not s.ok), None)
 
 
-def audit_chain(decl, written, lines=None):
-    """Verdicts of a written chain: ``written`` is [(tex, relation)], the first relation None."""
+def audit_chain(decl, written, lines=None, time_limit=None):
+    """Verdicts of a written chain: ``written`` is [(tex, relation)], the first relation None;
+    ``time_limit``: seconds per step (None: the engine's default)."""
     from ..derivation import Derivation
     base = decl.derivation
     D = Derivation(base.name, base.title, base.source, base.statement)
@@ -93,7 +94,7 @@ def audit_chain(decl, written, lines=None):
             step.message = "restates the previous step"
             continue
         try:
-            verdict = check_step(prev, this, ctx)
+            verdict = check_step(prev, this, ctx) if time_limit is None else check_step(prev, this, ctx, time_limit)
         except (ProblemError, DeriveError) as exc:
             step.kind, step.message = ILL_FORMED, str(exc)
             continue

@@ -47,19 +47,19 @@ def _declarations(text, path, given):
         raise BrokenInput(f"{path}: {exc}") from None
 
 
-def audit_document(path, given=None):
+def audit_document(path, given=None, time_limit=None):
     """[(chain, [AuditStep])] for a written document."""
     text = _read(path)
     decl, body, skipped = _declarations(text, str(path), given)
     found = chains(body, first_line=1 + skipped)
     if not found:
         raise BrokenInput(f"{path}: no displayed equations ($$…$$, \\[…\\], equation, align) to check")
-    return [(c, audit_chain(decl, c.written(), c.lines)) for c in found]
+    return [(c, audit_chain(decl, c.written(), c.lines, time_limit)) for c in found]
 
 
-def run(path, given=None, as_json=False):
+def run(path, given=None, as_json=False, time_limit=None):
     """`derive audit`: print the verdicts of every chain of the document; exit 0, 1 or 2."""
-    results = audit_document(path, given)
+    results = audit_document(path, given, time_limit)
     ok = all(s.ok for _, steps in results for s in steps)
     if as_json:
         click.echo(dumps(document("audit", 0 if ok else 1, None, file=str(path), chains=[
