@@ -163,3 +163,18 @@ def test_grading_a_folder_writes_a_row_per_file(tmp_path):
 
 def test_a_folder_without_csv_is_bad_usage(tmp_path):
     assert CliRunner().invoke(main, ["audit", str(tmp_path)]).exit_code == 2
+
+
+def test_equal_up_to_an_additive_constant_in_the_declared_variable():
+    doc = Path(__file__).resolve().parent / "data" / "audit-const.md"
+    result = CliRunner().invoke(main, ["audit", "--json", str(doc)])
+    steps = json.loads(result.output)["chains"][0]["steps"]
+    # dropping ||y||^2 into the constant is fine; dropping the 2 and the λ term is not
+    assert [s["verdict"] for s in steps] == ["start", "valid", "valid", "invalid"]
+    assert result.exit_code == 1
+
+
+def test_a_constant_needs_its_variable_declared(tmp_path):
+    text = (Path(__file__).resolve().parent / "data" / "audit-const.md").read_text().replace("const: w\n", "")
+    doc = json.loads(CliRunner().invoke(main, ["audit", "--json", _write(tmp_path, "c.md", text)]).output)
+    assert doc["chains"][0]["steps"][1]["verdict"] == "unparsed"

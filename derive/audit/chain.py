@@ -8,6 +8,8 @@ A step that reads identical to its predecessor is accepted: written chains resta
 """
 from dataclasses import dataclass
 
+import sympy as sp
+
 from ..checking import check_step
 from ..comparison import Context
 from ..errors import DeriveError, ProblemError, ShapeMismatch
@@ -59,10 +61,12 @@ def audit_chain(decl, written, lines=None, time_limit=None):
     D.assumptions = list(base.assumptions)
     reader = decl.reader()
     out, checked = [], []  # checked: (AuditStep, index of its engine step)
+    consts, previous_const = set(), False  # indices of steps equal to their predecessor up to "+ const"
     for index, (tex, relation) in enumerate(written):
         line = lines[index] if lines else None
         try:
-            expr = reader.parse(tex).expr
+            parsed = reader.parse(tex)
+            expr = parsed.expr
         except Unparsed as exc:
             out.append(AuditStep(index, tex, relation, UNPARSED, str(exc), line=line))
             continue
@@ -71,7 +75,12 @@ def audit_chain(decl, written, lines=None, time_limit=None):
             continue
         if not D.steps:
             D.definition(expr)
+            previous_const = parsed.const
             out.append(AuditStep(index, tex, relation, START, "the chain starts here", line=line))
+            continue
+        up_to_const, previous_const = parsed.const or previous_const, parsed.const
+        if up_to_const and decl.const is None:
+            out.append(AuditStep(index, tex, relation, UNPARSED, "+ const: declare its variable (const: w)", line=line))
             continue
         if relation not in RELATIONS:
             out.append(AuditStep(index, tex, relation, UNPARSED, f"the relation {relation!r} is not read in "
@@ -87,9 +96,15 @@ def audit_chain(decl, written, lines=None, time_limit=None):
         step = AuditStep(index, tex, relation, VALID, line=line)
         out.append(step)
         checked.append((step, len(D.steps) - 1))
+        if up_to_const:
+            consts.add(len(D.steps) - 1)
+    moved = _moved_copy(D, decl.const) if consts else None
     ctx = Context(D)
     for step, k in checked:
         prev, this = D.steps[k - 1], D.steps[k]
+        if k in consts:
+            _check_up_to_constant(step, prev.expr, this.expr, decl.const, moved, ctx)
+            continue
         if this.expr == prev.expr:
             step.message = "restates the previous step"
             continue
@@ -107,3 +122,33 @@ def audit_chain(decl, written, lines=None, time_limit=None):
         else:
             step.message = verdict.evidence() if hasattr(verdict, "evidence") else verdict.label.value
     return out
+
+
+def _moved_copy(D, var):
+    """A second, independent copy of the variable of "+ const", declared in D."""
+    if isinstance(var, sp.MatrixSymbol):
+        return D.matrix(f"{var.name}_moved", *var.shape)
+    return D.scalars(f"{var.name}_moved", "real")
+
+
+def _check_up_to_constant(step, a, b, var, moved, ctx):
+    """a and b differ by a term free of var: (a − b) at var equals (a − b) at an independent copy."""
+    from ..checking import STEP_TIMEOUT, _time_limit
+    from ..comparison import compare
+    diff = a - b
+    try:
+        with _time_limit(STEP_TIMEOUT):
+            result = compare(ctx, diff, diff.xreplace({var: moved}), salt=step.index)
+    except Exception as exc:  # noqa: BLE001 (a time-out or an unsupported object: undecided, never a pass)
+        step.kind, step.message = UNDECIDED, f"equal up to a constant: {type(exc).__name__} {exc}"
+        return
+    label = result[0]
+    if label is Label.FAILED:
+        cx = result[1]
+        step.kind = INVALID
+        step.message = ("the two sides differ by a term that depends on " + str(var) + ": "
+                        + (cx.describe() if cx else ""))
+    elif label is Label.UNDECIDED:
+        step.kind, step.message = UNDECIDED, "equal up to a constant: undecided"
+    else:
+        step.message = f"equal up to a term free of {var}: {label.value}"
