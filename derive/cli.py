@@ -288,7 +288,9 @@ def watch_cmd(name, pdf, out, iterations):
 @click.option("--answer", default=None, help="With --csv: the key's final answer (LaTeX) each submission must reach.")
 @click.option("--time-limit", type=click.FloatRange(0.1, 600), default=30, show_default=True,
               help="Seconds per step.")
-def audit_cmd(path, given, as_json, csv_path, answer, time_limit):
+@click.option("--report", type=click.Path(dir_okay=False), default=None,
+              help="Also write a Markdown report: the author's lines with a verdict on each.")
+def audit_cmd(path, given, as_json, csv_path, answer, time_limit, report):
     """Check a derivation someone wrote (Markdown or LaTeX), step by step; or grade a folder."""
     from .audit.command import run  # lark and the reader load only for this command
     if Path(path).is_dir():
@@ -301,7 +303,7 @@ def audit_cmd(path, given, as_json, csv_path, answer, time_limit):
         sys.exit(0)
     if csv_path or answer:
         raise BrokenInput("--csv and --answer grade a folder of submissions")
-    run(path, given, as_json, time_limit)
+    run(path, given, as_json, time_limit, report)
 
 
 if __name__ == "__main__":

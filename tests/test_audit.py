@@ -178,3 +178,13 @@ def test_a_constant_needs_its_variable_declared(tmp_path):
     text = (Path(__file__).resolve().parent / "data" / "audit-const.md").read_text().replace("const: w\n", "")
     doc = json.loads(CliRunner().invoke(main, ["audit", "--json", _write(tmp_path, "c.md", text)]).output)
     assert doc["chains"][0]["steps"][1]["verdict"] == "unparsed"
+
+
+def test_a_markdown_report_shows_the_authors_lines_and_the_first_wrong_step(tmp_path):
+    report = tmp_path / "report.md"
+    result = CliRunner().invoke(main, ["audit", _write(tmp_path, "ns.md", NEWTON_SCHULZ), "--report", str(report)])
+    assert result.exit_code == 1
+    text = report.read_text()
+    assert r"$\frac{1}{2}(3W - W^\top W W)$ | ill-formed" in text and "First wrong step: 2** (line 14)" in text
+    bad = CliRunner().invoke(main, ["audit", _write(tmp_path, "ns.md", NEWTON_SCHULZ), "--report", "/proc/x/r.md"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

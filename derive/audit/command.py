@@ -57,10 +57,20 @@ def audit_document(path, given=None, time_limit=None):
     return [(c, audit_chain(decl, c.written(), c.lines, time_limit)) for c in found]
 
 
-def run(path, given=None, as_json=False, time_limit=None):
-    """`derive audit`: print the verdicts of every chain of the document; exit 0, 1 or 2."""
+def run(path, given=None, as_json=False, time_limit=None, report=None):
+    """`derive audit`: print the verdicts of every chain of the document (and write a Markdown
+    report); exit 0, 1 or 2."""
     results = audit_document(path, given, time_limit)
     ok = all(s.ok for _, steps in results for s in steps)
+    if report:
+        from .report import markdown
+        target = Path(report)
+        try:
+            tmp = target.with_name(target.name + ".tmp")
+            tmp.write_text(markdown(path, results), encoding="utf-8")
+            tmp.replace(target)
+        except OSError as exc:
+            raise BrokenInput(f"cannot write {report}: {exc.strerror or exc}") from None
     if as_json:
         click.echo(dumps(document("audit", 0 if ok else 1, None, file=str(path), chains=[
             {"first_wrong": first_wrong(steps), "steps": [s.as_dict() for s in steps]} for _, steps in results])))
