@@ -10,29 +10,37 @@ import numpy as np
 import sympy as sp
 
 from .comparison import Context
-from .grounding import Grounder
-from .mathobjects import Expectation, MatExpectation
+from .grounding import Grounder, unroll
+from .mathobjects import Expectation, MatExpectation, Variance
+from .randomness import Bernoulli, Normal
 from .verdicts import Counterexample, Label, Verdict
 
 
-def _definition_parts(derivation):
-    top = derivation.steps[0].expr
-    if not isinstance(top, (MatExpectation, Expectation)):
-        raise ValueError("the definition must be an expectation for this cross-check")
-    return top.inner, top.over
+def _definition_parts(derivation, part=None):
+    """(integrand, random quantities, 'mean' or 'variance', stated result) of a part whose
+    definition is an expectation or a variance (claimed for every index: checked at index 1)."""
+    top = derivation.steps[0 if part is None else derivation.parts[part].start].expr
+    result = derivation.result_expr if part is None else derivation.parts[part].result
+    if hasattr(top, "ranges") and hasattr(top, "expr"):  # over(...): the entry at index 1
+        first = {r[0]: sp.Integer(1) for r in top.ranges}
+        top = top.expr.xreplace(first)
+        result = result.expr.xreplace(first) if hasattr(result, "ranges") else result.xreplace(first)
+    if not isinstance(top, (MatExpectation, Expectation, Variance)):
+        raise ValueError("the definition must be an expectation or a variance for this cross-check")
+    return top.inner, top.over, "variance" if isinstance(top, Variance) else "mean", result
 
 
-def _grounded(derivation, size, seed=None):
+def _grounded(derivation, size, seed=None, part=None):
     """The definition's integrand and the stated result at one size, and the random entries."""
     ctx = Context(derivation) if seed is None else Context(derivation, seed)
     sz = size or ctx.sizes[0]
     g = Grounder(derivation, sz)
-    inner, over = _definition_parts(derivation)
-    value = _scalar(g.ground(inner))
-    result = _scalar(g.ground(derivation.result_expr))
+    inner, over, kind, stated = _definition_parts(derivation, part)
+    value = _scalar(g.ground(inner)) if getattr(inner, "is_Matrix", False) else g.scalar(unroll(g, inner))
+    result = _scalar(g.ground(stated)) if getattr(stated, "is_Matrix", False) else g.scalar(unroll(g, stated))
     rvars = [s for m in over for s in g.matrix_of(m)]
     laws = {s: law for m in over for s, law in g.laws_of[m].items()}
-    return ctx, sz, value, result, rvars, laws
+    return ctx, sz, value, result, rvars, laws, kind
 
 
 def _scalar(g):
@@ -46,7 +54,7 @@ def _random_point(ctx, symbols, rng):
 def enumerate_masks(derivation, size=None, points=3):
     """E over Bernoulli masks by summing over every mask pattern, exactly, at one size."""
     def run(seed=None):
-        ctx, sz, value, result, rvars, laws = _grounded(derivation, size, seed)
+        ctx, sz, value, result, rvars, laws, _ = _grounded(derivation, size, seed)
         rng = ctx.rng(99)
         others = (value.free_symbols | result.free_symbols) - set(rvars)
         for _ in range(points):
@@ -72,29 +80,39 @@ def enumerate_masks(derivation, size=None, points=3):
     return run
 
 
-def monte_carlo(derivation, size=None, samples=200_000, sigmas=5.0):
-    """Sample the random matrices of the definition and compare the mean with the result."""
+def _draws(law, point, gen, samples):
+    """Samples of one random entry: Normal as declared; a law known only by its variance
+    (ZeroMean, Symmetric) as the normal law with that variance, one law the claim covers."""
+    if isinstance(law, Bernoulli):
+        return gen.binomial(1, float(sp.sympify(law.p).xreplace(point)), samples).astype(float)
+    mean = float(sp.sympify(law.mean).xreplace(point)) if isinstance(law, Normal) else 0.0
+    return gen.normal(mean, math.sqrt(float(sp.sympify(law.variance).xreplace(point))), samples)
+
+
+def monte_carlo(derivation, size=None, samples=200_000, sigmas=5.0, part=None):
+    """Sample the random matrices of the definition (of ``part``, else the first) and compare the
+    sample mean, or variance, with the stated result."""
     def run(seed=None):
-        ctx, sz, value, result, rvars, laws = _grounded(derivation, size, seed)
+        ctx, sz, value, result, rvars, laws, kind = _grounded(derivation, size, seed, part)
         rng = ctx.rng(7)
         point = _random_point(ctx, (value.free_symbols | result.free_symbols) - set(rvars), rng)
         f = sp.lambdify(rvars, value.xreplace(point), "numpy")
         gen = np.random.default_rng(ctx.seed)
-        draws = []
-        for var in rvars:
-            law = laws[var]
-            mean, var_ = float(law.mean.xreplace(point)), float(law.variance.xreplace(point))
-            draws.append(gen.normal(mean, math.sqrt(var_), samples))
-        vals = np.asarray(f(*draws), dtype=float)
-        est, se = vals.mean(), vals.std(ddof=1) / math.sqrt(samples)
+        draws = [_draws(laws[var], point, gen, samples) for var in rvars]
+        vals = np.broadcast_to(np.asarray(f(*draws), dtype=float), (samples,))
+        if kind == "variance":
+            centred = (vals - vals.mean()) ** 2
+            est, se = centred.mean(), centred.std(ddof=1) / math.sqrt(samples)
+        else:
+            est, se = vals.mean(), vals.std(ddof=1) / math.sqrt(samples)
         expected = float(result.xreplace(point))
         ok = abs(est - expected) <= sigmas * se
-        method = (f"Monte Carlo, {samples} samples, |mean - result| <= {sigmas:g} standard errors "
+        method = (f"Monte Carlo, {samples} samples, |sample {kind} - result| <= {sigmas:g} standard errors "
                   f"({est:.4g} vs {expected:.4g}, s.e. {se:.2g})")
         if not ok:
             cx = Counterexample({str(k): n for k, n in sz.items()},
                                 {str(k): str(v) for k, v in point.items()}, f"{est:.6g}", f"{expected:.6g}",
-                                "Monte Carlo mean vs stated result")
+                                f"Monte Carlo {kind} vs stated result")
             return Verdict(-1, "cross-check", Label.FAILED, method, counterexample=cx)
         return Verdict(-1, "cross-check", Label.NUMERIC, method, seed=ctx.seed, points=samples)
     return run

@@ -68,12 +68,14 @@ def test_wrong_variant_is_rejected_with_a_counterexample(name, index, change):
 
 
 @pytest.mark.parametrize("name", ["softmax_jacobian", "layer_norm_backprop", "gaussian_nll_gradient",
-                                  "softmax_cross_entropy", "weight_decay_l2", "adam_bias_correction"])
+                                  "softmax_cross_entropy", "weight_decay_l2", "adam_bias_correction",
+                                  "xavier_he_initialisation"])
 def test_crosscheck_catches_a_wrong_result(name):
     D = copy.copy(load(name))
     part = D.parts[0]
     wrong = dataclasses.replace(part, result=2 * part.result)
     D.parts = [wrong] + D.parts[1:]
-    kind = derive.iterate_sequence if name.startswith("adam") else derive.finite_differences
+    kind = {"adam_bias_correction": derive.iterate_sequence,
+            "xavier_he_initialisation": derive.monte_carlo}.get(name, derive.finite_differences)
     verdict = run_crosscheck("cross-check", kind(D, part=0), 1)
     assert verdict.label is Label.FAILED and verdict.counterexample is not None

@@ -1,7 +1,7 @@
 """Xavier and He initialisation: the variance of a layer's output, with and without a ReLU."""
 from sympy import Sum
 
-from derive import Derivation, Symmetric, Var, ZeroMean, indexed, indices, over, relu
+from derive import Derivation, Symmetric, Var, ZeroMean, indexed, indices, monte_carlo, over, relu
 
 D = Derivation(
     name="xavier_he_initialisation",
@@ -32,6 +32,7 @@ D.eq(each(d_in * s2 * q), "variance-of-zero-mean-product",
      r"$\operatorname{Var}(W_{ij} x_j) = "
      r"\mathbb{E}[W_{ij}^2]\,\mathbb{E}[x_j^2] = \sigma^2 q$, the same for each of the $d_{in}$ terms")
 D.result(each(d_in * s2 * q))
+D.crosscheck("(i) Monte Carlo with normal weights and inputs", monte_carlo(D, part=0))
 
 D.definition(each(Var((W.symbol, h.symbol), Sum(W[i, j] * relu(h[j]), (j, 1, d_in)))), title="(ii) He",
              lhs=r"\operatorname{Var}(y_i)")
@@ -39,5 +40,6 @@ D.eq(each(d_in * s2 * q / 2), "second-moment-of-relu",
      r"as in (i) with $\mathbb{E}[\operatorname{relu}(h_j)^2] = q/2$: $\operatorname{relu}(h)^2 + \operatorname{relu}(-h)^2 "
      r"= h^2$, and $h$, $-h$ have one law. So $\sigma^2 = 2/d_{in}$ keeps the variance at $q$")
 D.result(each(d_in * s2 * q / 2))
+D.crosscheck("(ii) Monte Carlo with normal weights and pre-activations", monte_carlo(D, part=1))
 
 DERIVATION = D
