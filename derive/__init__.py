@@ -13,7 +13,7 @@ from .derivation import Derivation
 from .errors import DeriveError, InvalidVariant, ProblemError, ShapeMismatch, Unsupported
 from .homework import Homework, derivation, discussion
 from .params import Param
-from .verdicts import Label, Verdict
+from .verdicts import Counterexample, Label, Verdict
 from .mathobjects import E, Var, diag, diag_sqrt, hadamard, relu, sqnorm, theta
 from .randomness import Bernoulli, Normal, Symmetric, ZeroMean
 from .gradient import grad
@@ -24,7 +24,7 @@ from .crosschecks import enumerate_masks, iterate_sequence, monte_carlo
 from .finitediff import finite_differences
 from .graphs import computational_graph
 
-__all__ = ["Homework", "derivation", "discussion", "Param", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
+__all__ = ["Homework", "derivation", "discussion", "Param", "Counterexample", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
            "E", "Var", "diag", "diag_sqrt", "hadamard", "relu", "sqnorm", "theta",
            "Bernoulli", "Normal", "Symmetric", "ZeroMean", "grad", "partial", "recurrence", "nonzero_matrix", "nonzero_vector", "orthonormal_columns", "sums_to_one",
            "unit_rms_vector", "At", "Lim", "formula", "forward", "indexed", "indices",

@@ -5,15 +5,9 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from derive import Derivation, E, Label, Normal, Param, Var, Verdict, sqrt
+from derive import Counterexample, Derivation, E, Label, Normal, Param, Var, Verdict, sqrt
 from derive.changes import specialise
 from derive.plots import gaussian_curves
-from derive.rules import register_rule
-from derive.verdicts import Counterexample
-
-register_rule("variance-of-affine-map", "Var[a x + b] = a^2 Var[x]: a shift does not spread, a scale a "
-                                        "spreads by |a|")
-register_rule("declared-moments-of-x", "the mean and variance of the declared law of x")
 
 PARAMS = [
     Param("mean", "rational", Fraction(3, 2), meaning="the mean of the input"),
@@ -51,6 +45,9 @@ def build(mean, variance, gamma, beta):
             r"outputs look like: where is their mean, and what is their standard deviation?"
         ),
     )
+    D.rule("variance-of-affine-map", "Var[a x + b] = a^2 Var[x]: a shift does not spread, a scale a "
+           "spreads by |a|")
+    D.rule("declared-moments-of-x", "the mean and variance of the declared law of x")
     mu = D.scalars("mu", "real", "the mean of the input")
     sigma = D.scalars("sigma", "positive", "the standard deviation of the input")
     gam = D.scalars("gamma", "positive", "the scale of the layer")

@@ -5,17 +5,9 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from derive import (Bernoulli, Derivation, E, InvalidVariant, Label, Param, Verdict, diag, diag_sqrt, hadamard,
-                    sqnorm)
-from derive.rules import register_rule
+from derive import (Bernoulli, Counterexample, Derivation, E, InvalidVariant, Label, Param, Verdict, diag, diag_sqrt,
+                    hadamard, sqnorm)
 from derive.signals import Equations
-from derive.verdicts import Counterexample
-
-register_rule("minimum-norm-solution", "among all solutions of x w = y, the one of least norm lies in the row "
-                                       "space: w = x^T (x x^T)^{-1} y", ("<=>",))
-register_rule("multiply-out", "carry out the products of the known matrices", ("<=>",))
-register_rule("weights-rescaled", "name the rescaled weights")
-register_rule("dropout-objective-q4a", "the expected dropout objective of Q4(a), for the weights it multiplies")
 
 PARAMS = [
     Param("row", "int_list", [10, 1], meaning="the single data row",
@@ -69,6 +61,11 @@ def build(row, target, keep):
             r"of masked rows, and with the Tikhonov form of the expected loss."
         ),
     )
+    D.rule("minimum-norm-solution", "among all solutions of x w = y, the one of least norm lies in the row "
+           "space: w = x^T (x x^T)^{-1} y", ("<=>",))
+    D.rule("multiply-out", "carry out the products of the known matrices", ("<=>",))
+    D.rule("weights-rescaled", "name the rescaled weights")
+    D.rule("dropout-objective-q4a", "the expected dropout objective of Q4(a), for the weights it multiplies")
     n, d = D.dims("n d")
     ps = D.scalars("p", "probability", "probability that a feature is kept")
     X = D.matrix("X", n, d, "data, one sample per row (general part)")

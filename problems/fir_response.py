@@ -4,11 +4,10 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from derive import Derivation, Label, Param, Verdict
+from derive import Counterexample, Derivation, Label, Param, Verdict
 from derive.fir import (UnitStep, cases, convolution, plus, power, product, signal, ssum, summation_index,
                         time_index)
 from derive.plots import stem_plots
-from derive.verdicts import Counterexample
 
 PARAMS = [
     Param("length", "int", 7, meaning="the pulse is 1 for n = 0, ..., L - 1",

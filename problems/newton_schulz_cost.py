@@ -1,9 +1,8 @@
 """The cost of one Newton-Schulz iteration, and a cheaper order for tall matrices (HW4 Q1(a)-(b))."""
 import numpy as np
 
-from derive import Derivation, Identity, Label, Rational, Verdict
+from derive import Counterexample, Derivation, Identity, Label, Rational, Verdict
 from derive.costs import Cost, Flops, cost_of, grouped, ordered
-from derive.verdicts import Counterexample
 
 D = Derivation(
     name="newton_schulz_cost",
