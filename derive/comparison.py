@@ -427,15 +427,14 @@ def _compare_rational(ctx, sp_plan, left, right, salt):
                       | _mentioned(right, ctx.derivation.definitions)
                       if s in ctx.domains and s not in dims), key=str)
     rng = ctx.rng(salt + 29)
+    if ctx.derivation.definitions:  # a definition may hold the scalars too
+        left, right = (_expand_definitions(e, ctx.derivation) for e in (left, right))
     worst, points = Label.RANDOM, 0
     for number, size in enumerate(sizes):
         # scalars get exact values before grounding too: an inverse is then of numbers only
         # (a symbolic λ in a 9×9 inverse is what made these steps time out)
         values = {s: ctx.domain_of(s).sample(rng, readable=number < 2) for s in scalars}
-        defs = ctx.derivation.definitions
-        l, r = (_expand_definitions(e, ctx.derivation).xreplace(values) if defs else e.xreplace(values)
-                for e in (left, right))
-        label, cx, pts = check_sampled(ctx, size, l, r, salt)
+        label, cx, pts = check_sampled(ctx, size, left.xreplace(values), right.xreplace(values), salt)
         if cx is not None:
             cx.values = {**{str(k): str(v) for k, v in values.items()}, **cx.values}
         if label in (Label.FAILED, Label.UNDECIDED):

@@ -68,12 +68,12 @@ def _by_differences(derivation, part, ctx, sz, points, h, rtol):
               for g in grads]
     symbols = sorted((value.free_symbols | stated.free_symbols | {s for f, xs, _ in pieces for s in f.free_symbols | set(xs)})
                      - {e for _, _, hs in pieces for e in hs}, key=str)
+    functions = [sp.lambdify(symbols, f, "math") for f, _, _ in pieces]
     gen, worst = np.random.default_rng(ctx.seed), 0.0
     for _ in range(points):
         point = {s: _sample(ctx, s, gen) for s in symbols}
         numeric = {}
-        for f, xs, hs in pieces:
-            fn = sp.lambdify(symbols, f, "math")
+        for fn, (_, xs, hs) in zip(functions, pieces):
             for x, holder in zip(xs, hs):
                 up, down = dict(point), dict(point)
                 up[x] += h

@@ -84,6 +84,8 @@ class _Rectified:
 
 def _rectify(expr, laws):
     """relu(z) = Max(z, 0) of a symmetric random z becomes a random variable of its own."""
+    if not any(_symmetric(law) for law in set(laws.values())) or not expr.has(sp.Max):
+        return expr, laws  # the common case: nothing to rectify, no second walk of the tree
     found = {m for m in expr.atoms(sp.Max) if len(m.args) == 2 and 0 in m.args}
     if not found:
         return expr, laws
