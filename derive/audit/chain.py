@@ -21,6 +21,7 @@ RELATIONS = {"=": ("=", "algebra"), "substitute": ("substitute", "change-of-vari
 
 START, VALID, INVALID, UNDECIDED, ILL_FORMED, UNPARSED = (
     "start", "valid", "invalid", "undecided", "ill-formed", "unparsed")
+MARKS = {START: "·", VALID: "✓", INVALID: "✗", UNDECIDED: "?", ILL_FORMED: "✗", UNPARSED: "?"}  # how reports show each
 
 
 @dataclass

@@ -10,11 +10,10 @@ from pathlib import Path
 import click
 
 from ..contract import BrokenInput, document, dumps
-from .chain import audit_chain, first_wrong
+from .chain import MARKS, audit_chain, first_wrong
 from .declarations import BadDeclarations, from_problem, from_yaml, split_front_matter, tex_block
 from .segment import chains
 
-MARKS = {"start": " ", "valid": "✓", "invalid": "✗", "undecided": "?", "ill-formed": "✗", "unparsed": "?"}
 
 
 def _read(path):

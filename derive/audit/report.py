@@ -1,8 +1,6 @@
 """The audit as a Markdown report: the author's own lines, a verdict mark on each, and under
 the first wrong step of each chain what the engine found (the counterexample)."""
-from .chain import first_wrong
-
-MARKS = {"start": "·", "valid": "✓", "invalid": "✗", "undecided": "?", "ill-formed": "✗", "unparsed": "?"}
+from .chain import MARKS, first_wrong
 
 
 def _relation(step):
