@@ -5,14 +5,12 @@ failed or was undecided (or a document did not compile); 2 bad usage, a broken p
 the environment; 130 interrupted.  Errors are one line on stderr, or under --json one JSON
 document on stdout; --debug shows the traceback instead.
 """
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from . import loader
-from .checking import check
 from .contract import BrokenInput, Failed, document, dumps, error_info, error_line
 from .errors import InvalidVariant, ProblemError
 from .params import BadParam

@@ -11,7 +11,6 @@ import itertools
 
 import numpy as np
 import sympy as sp
-from sympy.core.symbol import Str
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .errors import ProblemError, ShapeMismatch, Unsupported

@@ -9,7 +9,6 @@ import random
 
 import mpmath
 import sympy as sp
-from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .domains import domain, largest_exponent
 from .errors import ProblemError

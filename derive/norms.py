@@ -8,7 +8,6 @@ entries (rank at most one: ||A||₂ = ||A||_F; AᵀA a non-zero projection: ||A|
 otherwise they stay an unevaluated ``SpectralNormValue`` that evaluates exactly as soon as
 numbers are substituted (random points, witnesses).
 """
-import functools
 import random
 
 import numpy as np
@@ -16,7 +15,6 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from sympy.polys.fields import sfield
 
-from .derivation import Declared
 from .errors import ShapeMismatch, Unsupported
 
 
@@ -325,10 +323,6 @@ class EachIndex(sp.Expr):
 def each(index, expr):
     """``expr`` (about entry ``index``) holds for every value of the index."""
     return EachIndex(expr, index)
-
-
-from .constraints import (Constrained, NonzeroEntries, OrthonormalColumns, UnitRMS,  # noqa: E402,F401
-                          nonzero_matrix, nonzero_vector, orthonormal_columns, unit_rms_vector)
 
 
 def norm(A):

@@ -7,7 +7,8 @@ from sympy import OneMatrix, sqrt
 from conftest import verdict_of
 from derive import Derivation
 from derive.lemmas import LEMMAS
-from derive.norms import SpectralNormValue, fro, nonzero_vector, norm, rms, sign, spectral_norm, unit_rms_vector
+from derive import nonzero_vector, unit_rms_vector
+from derive.norms import SpectralNormValue, fro, norm, rms, sign, spectral_norm
 from derive.verdicts import Label
 
 

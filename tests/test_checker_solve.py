@@ -5,7 +5,8 @@ from sympy import Eq, Ge, Le, Lt, OneMatrix, exp, log, sqrt
 
 from conftest import verdict_of
 from derive import Derivation
-from derive.norms import norm, orthonormal_columns
+from derive import orthonormal_columns
+from derive.norms import norm
 from derive.verdicts import Label
 
 

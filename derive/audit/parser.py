@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import sympy as sp
 from lark.exceptions import UnexpectedInput
-from lark import Token, Tree
+from lark import Token
 from sympy.matrices.common import NonSquareMatrixError, ShapeError
 
 from ..errors import DeriveError, ShapeMismatch

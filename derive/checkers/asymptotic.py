@@ -8,7 +8,7 @@ wrong growth rate, reported with the values of f and g at large n; a limit sympy
 import sympy as sp
 
 from ..domains import domain
-from ..errors import ProblemError, Unsupported
+from ..errors import Unsupported
 from ..mathobjects import Theta
 from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
