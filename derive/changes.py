@@ -12,6 +12,7 @@ import numpy as np
 import sympy as sp
 
 from .comparison import Context
+from .crosschecks import compiled
 from .errors import ProblemError
 from .grounding import Grounder
 from .printing import latex
@@ -131,7 +132,7 @@ def minimisers_correspond(D, replace, part=0, size=None, samples=20, rtol=1e-7):
                         - set(x_old) - set(x_new), key=str)
         ctx = Context(D) if seed is None else Context(D, seed)
         rng = np.random.default_rng(ctx.seed)
-        F0, F1, M = (sp.lambdify(params + xs, e, "numpy") for e, xs in ((l0, x_old), (l1, x_new), (f_map, x_new)))
+        F0, F1, M = (compiled(params + xs, e) for e, xs in ((l0, x_old), (l1, x_new), (f_map, x_new)))
         worst = 0.0
         for _ in range(samples):
             pv = [FLOAT_SAMPLERS.get(ctx.domain_of(s).name, FLOAT_SAMPLERS["real"])(rng) for s in params]

@@ -159,6 +159,17 @@ def _checked_steps(derivation, ctx, seed, timeout, cache):
     return verdicts
 
 
+def check_steps(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
+    """The steps' verdicts, in order (the first half of ``check``)."""
+    ctx = Context(derivation, seed)
+    return _checked_steps(derivation, ctx, seed, timeout, active_cache() if cache is None else cache)
+
+
+def check_crosschecks(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT):
+    """The independent cross-checks' verdicts, in order (the second half of ``check``)."""
+    return [run_crosscheck(name, func, seed, timeout) for name, func in derivation.crosschecks]
+
+
 def check(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
     """Check every step; returns a Report (never raises for a failed step).
 
@@ -166,8 +177,7 @@ def check(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
     that accepts a ``seed`` argument.  ``cache``: a derive.cache.VerdictCache, False for none,
     None for the process-wide one (``derive.cache.use``)."""
     start = time.perf_counter()
-    ctx = Context(derivation, seed)
-    verdicts = _checked_steps(derivation, ctx, seed, timeout, active_cache() if cache is None else cache)
-    extras = [run_crosscheck(name, func, seed, timeout) for name, func in derivation.crosschecks]
+    verdicts = check_steps(derivation, seed, timeout, cache)
+    extras = check_crosschecks(derivation, seed, timeout)
     return Report(derivation.name, verdicts, chain_findings(derivation), extras,
                   time.perf_counter() - start)

@@ -16,6 +16,14 @@ from .randomness import Bernoulli, Normal
 from .verdicts import Counterexample, Label, Verdict
 
 
+def compiled(symbols, expr, arrays=True):
+    """expr as a fast Python function of ``symbols``: numpy arrays in and out (``arrays``), else
+    floats through ``math``.  The one place cross-checks turn sympy into numbers.  numpy's
+    namespace is passed as the module itself: sympy's ``"numpy"`` string runs
+    ``from numpy import *``, which imports numpy.f2py, numpy.testing … at the first call."""
+    return sp.lambdify(symbols, expr, [np] if arrays else "math", docstring_limit=0)
+
+
 def _definition_parts(derivation, part=None):
     """(integrand, random quantities, 'mean' or 'variance', stated result) of a part whose
     definition is an expectation or a variance (claimed for every index: checked at index 1)."""
@@ -96,7 +104,7 @@ def monte_carlo(derivation, size=None, samples=200_000, sigmas=5.0, part=None):
         ctx, sz, value, result, rvars, laws, kind = _grounded(derivation, size, seed, part)
         rng = ctx.rng(7)
         point = _random_point(ctx, (value.free_symbols | result.free_symbols) - set(rvars), rng)
-        f = sp.lambdify(rvars, value.xreplace(point), "numpy")
+        f = compiled(rvars, value.xreplace(point))
         gen = np.random.default_rng(ctx.seed)
         draws = [_draws(laws[var], point, gen, samples) for var in rvars]
         vals = np.broadcast_to(np.asarray(f(*draws), dtype=float), (samples,))
@@ -131,9 +139,9 @@ def iterate_sequence(derivation, part=0, terms=12, points=3, rtol=1e-9):
             raise ValueError("the part's definition must be a recurrence for this cross-check")
         others = sorted((closed.free_symbols | rec.step.free_symbols | sp.sympify(rec.base).free_symbols)
                         - {rec.var, rec.prev, rec.index}, key=str)
-        step = sp.lambdify([rec.prev, rec.index, *others], rec.step, "math")
-        base = sp.lambdify(others, rec.base, "math")
-        form = sp.lambdify([rec.var, *others], closed, "math")
+        step = compiled([rec.prev, rec.index, *others], rec.step, arrays=False)
+        base = compiled(others, rec.base, arrays=False)
+        form = compiled([rec.var, *others], closed, arrays=False)
         rng, first, worst = ctx.rng(31), int(rec.first), 0.0
         for _ in range(points):
             point = [float(ctx.domain_of(s).sample(rng, readable=True)) for s in others]

@@ -13,6 +13,7 @@ import sympy as sp
 from .backprop import graph
 from .calculus import Entries, Entry, Loss, Partial, ScalarNode
 from .comparison import Context
+from .crosschecks import compiled
 from .derivation import Declared
 from .errors import ProblemError
 from .gradient import Gradient
@@ -68,7 +69,7 @@ def _by_differences(derivation, part, ctx, sz, points, h, rtol):
               for g in grads]
     symbols = sorted((value.free_symbols | stated.free_symbols | {s for f, xs, _ in pieces for s in f.free_symbols | set(xs)})
                      - {e for _, _, hs in pieces for e in hs}, key=str)
-    functions = [sp.lambdify(symbols, f, "math") for f, _, _ in pieces]
+    functions = [compiled(symbols, f, arrays=False) for f, _, _ in pieces]
     gen, worst = np.random.default_rng(ctx.seed), 0.0
     for _ in range(points):
         point = {s: _sample(ctx, s, gen) for s in symbols}
@@ -122,8 +123,8 @@ def finite_differences(derivation, part, size=None, points=3, h=1e-5, rtol=1e-6)
         if not isinstance(of, (Loss, ScalarNode)) and getattr(stated, "is_Matrix", False):
             stated = stated.T  # column b: ∂F/∂v_b, in the order of the differences
         symbols = sorted(value.free_symbols | stated.free_symbols | set(entries), key=str)
-        f_loss = sp.lambdify(symbols, value, "numpy", docstring_limit=0)
-        f_stated = sp.lambdify(symbols, stated, "numpy", docstring_limit=0)
+        f_loss = compiled(symbols, value)
+        f_stated = compiled(symbols, stated)
         gen = np.random.default_rng(ctx.seed)
         worst = 0.0
         for _ in range(points):

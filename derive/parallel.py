@@ -8,9 +8,11 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import signal
+import time
 
 from . import loader
-from .checking import check
+from .checking import chain_findings, check, check_crosschecks, check_steps
+from .verdicts import Report
 
 
 def default_jobs():
@@ -47,19 +49,42 @@ def run(func, items, jobs):
     return out
 
 
-def _check_one(task):
-    target, index, seed = task
-    return check(loader.derivations(target)[index], seed=seed)
+def _check_half(task):
+    target, index, half, seed = task
+    derivation = loader.derivations(target)[index]
+    start = time.perf_counter()
+    out = check_steps(derivation, seed=seed) if half == "steps" else check_crosschecks(derivation, seed=seed)
+    return out, time.perf_counter() - start
+
+
+def _cost(derivation, half):
+    """A rough relative cost, so that the longest checks start first (the shortest finish the
+    batch and no worker idles while one long check runs alone)."""
+    if half == "steps":
+        return 2 * sum(1 for s in derivation.steps[1:] if s.relation != "definition") * (1 + len(derivation.dimensions))
+    return 3 * len(derivation.crosschecks)
 
 
 def check_all(targets, seed, jobs):
-    """[(derivation, report)] for every derivation the targets name, in their order."""
+    """[(derivation, report)] for every derivation the targets name, in their order.
+
+    A derivation's steps and its cross-checks are independent, so they run as two tasks."""
     derivations, tasks = [], []
     for target in targets:
         found = loader.derivations(target)  # loaded here, so broken files fail before forking
         derivations.extend(found)
-        tasks.extend((target, i, seed) for i in range(len(found)))
-    return list(zip(derivations, run(_check_one, tasks, jobs)))
+        for i, d in enumerate(found):
+            tasks.extend(((target, i, half, seed), _cost(d, half)) for half in ("steps", "crosschecks"))
+    order = sorted(range(len(tasks)), key=lambda k: -tasks[k][1])
+    done = run(_check_half, [tasks[k][0] for k in order], jobs)
+    results = [None] * len(tasks)
+    for k, out in zip(order, done):
+        results[k] = out
+    reports = []
+    for n, d in enumerate(derivations):
+        (verdicts, t_steps), (extras, t_cross) = results[2 * n], results[2 * n + 1]
+        reports.append(Report(d.name, verdicts, chain_findings(d), extras, t_steps + t_cross))
+    return list(zip(derivations, reports))
 
 
 def _check_problem(task):

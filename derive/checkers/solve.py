@@ -95,7 +95,11 @@ def _solve_equation(ctx, size, sides, t, v, u, domain_name, salt):
         raise _Fail(_cx(ctx, size, sides, t, u, v + 1, "every value of the unknown satisfies the condition", salt))
     if poly.LC().is_zero is not False:
         raise Unsupported(f"the leading coefficient {poly.LC()} in {u} may vanish")
-    roots = sp.roots(poly)
+    if poly.degree() == 1:  # the one root, without sympy's simplify (which imports sympy.physics)
+        c1, c0 = poly.all_coeffs()
+        roots = {sp.cancel(-c0 / c1): 1}
+    else:
+        roots = sp.roots(poly)
     if sum(roots.values()) < poly.degree():
         raise Unsupported(f"not every root in {u} of the condition was found")
     inside = [r for r in roots if _in_domain(r, domain_name) and not reduce_zero(den.xreplace({t: r}))]
