@@ -23,10 +23,36 @@ from .calculus import At, Lim, formula, forward, indexed, indices, loss, over, p
 from .crosschecks import enumerate_masks, iterate_sequence, monte_carlo
 from .finitediff import finite_differences
 from .graphs import computational_graph
+from .grounding import value_at
+from .params import BadParam
+from .changes import change_variables, minimisers_correspond, specialise
+from .claims import claim_numerically, column, for_every, index
+from .plots import gaussian_curves, stem_plots
+
+# topic libraries (README, "Libraries"): shape tables and layers of CNNs, discrete signals and
+# convolution, FIR filters, norms, operation counts
+from .cnn import (AvgPool, ConvLayer, Kron, MaxPool, Network, ParamCount, Plus, Ratio, ReceptiveField, Stack, Times,
+                  WindowCount, argmax_mask, conv_size, scaled_copies, shifted_copies)
+from .signals import Equations, Slide, TransposeSlide, as_matrix, slide
+from .grids import Subsampled, one_window, padded, rotated
+from .convolution import (Entry, entries, filter_gradient_differences, filter_gradient_monte_carlo, indexer, isum,
+                          per_entry, xcorr)
+from .fir import UnitStep, cases, convolve, plus, power, product, signal, ssum, summation_index, time_index
+from .norms import each, entry, float_verdict, norm, np_spectral_norm, np_unit_rms, rank_one_sign_norms, rms, sign
+from .costs import Cost, Flops, cost_of, grouped, ordered
 
 __all__ = ["Homework", "derivation", "discussion", "Param", "Counterexample", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
            "E", "Var", "diag", "diag_sqrt", "hadamard", "relu", "sqnorm", "theta",
            "Bernoulli", "Normal", "Symmetric", "ZeroMean", "grad", "partial", "recurrence", "nonzero_matrix", "nonzero_vector", "orthonormal_columns", "sums_to_one",
            "unit_rms_vector", "At", "Lim", "formula", "forward", "indexed", "indices",
-           "loss", "over", "finite_differences", "computational_graph", "enumerate_masks", "iterate_sequence", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol"]
+           "loss", "over", "finite_differences", "computational_graph", "enumerate_masks", "iterate_sequence", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol",
+           "value_at", "BadParam", "change_variables", "minimisers_correspond", "specialise",
+           "claim_numerically", "column", "for_every", "index", "gaussian_curves", "stem_plots",
+           "AvgPool", "ConvLayer", "Kron", "MaxPool", "Network", "ParamCount", "Plus", "Ratio", "ReceptiveField",
+           "Stack", "Times", "WindowCount", "argmax_mask", "conv_size", "scaled_copies", "shifted_copies",
+           "Equations", "Slide", "TransposeSlide", "as_matrix", "slide", "Subsampled", "one_window", "padded",
+           "rotated", "Entry", "entries", "filter_gradient_differences", "filter_gradient_monte_carlo", "indexer",
+           "isum", "per_entry", "xcorr", "UnitStep", "cases", "convolve", "plus", "power", "product", "signal",
+           "ssum", "summation_index", "time_index", "each", "entry", "float_verdict", "norm", "np_spectral_norm",
+           "np_unit_rms", "rank_one_sign_norms", "rms", "sign", "Cost", "Flops", "cost_of", "grouped", "ordered"]
 

@@ -223,7 +223,7 @@ def ssum(body, k, lo=-sp.oo, hi=sp.oo):
     return SequenceSum(body, (k, lo, hi))
 
 
-def convolution(x, h, n, k):
+def convolve(x, h, n, k):
     """(x ∗ h)(n) = Σ_k x(k) h(n - k): the signal-processing convention, the filter flipped."""
     return ssum(product(x(k), h(n - k)), k)
 

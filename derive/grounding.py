@@ -14,6 +14,13 @@ class Singular(Unsupported):
 from .randomness import expect
 
 
+def value_at(derivation, expr, size):
+    """expr's value with each dimension set to an integer (``size``: {dimension: int}) and every
+    matrix written out entry by entry: an ImmutableMatrix, or a scalar for a scalar or 1×1 expr."""
+    return Grounder(derivation, size).scalar(expr) if not getattr(expr, "is_Matrix", False) or \
+        expr.shape == (1, 1) else Grounder(derivation, size).ground(expr)
+
+
 def _entry_name(base, i, j, rows, cols):
     if cols == 1:
         return f"{base}_{i + 1}"

@@ -5,9 +5,8 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from derive import Counterexample, Derivation, E, Label, Normal, Param, Var, Verdict, sqrt
-from derive.changes import specialise
-from derive.plots import gaussian_curves
+from derive import (Counterexample, Derivation, E, gaussian_curves, Label, Normal, Param, specialise, sqrt,
+                    Var, Verdict)
 
 PARAMS = [
     Param("mean", "rational", Fraction(3, 2), meaning="the mean of the input"),

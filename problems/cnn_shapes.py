@@ -1,11 +1,8 @@
 """Feature shapes, parameter counts and receptive fields of a CNN (HW4 Q4(a)-(c), (e))."""
 import numpy as np
-import sympy as sp
 
-from derive import Derivation, Label, Param, Verdict, recurrence
-from derive.grounding import Grounder
-from derive.cnn import (ConvLayer, Network, ParamCount, Plus, ReceptiveField, Times,
-                        WindowCount, conv_size)
+from derive import (conv_size, ConvLayer, Derivation, Label, Network, Param, ParamCount, Plus,
+                    ReceptiveField, recurrence, Times, value_at, Verdict, WindowCount)
 
 
 def _between(lo, hi):
@@ -170,7 +167,7 @@ def _numpy_check(net, D, seed=5):
     spatial = [s for s, layer in zip(shapes, net.layers) if layer[1] in ("conv", "pool")]
     dims = {str(d): d for d in D.dimensions}
     rf = D.parts[3].result
-    sides = {(n, k): int(Grounder(D, {dims["L"]: n, dims["K"]: k}).scalar(rf)) for n in range(1, 5) for k in (2, 3, 5)}
+    sides = {(n, k): int(value_at(D, rf, {dims["L"]: n, dims["K"]: k})) for n in range(1, 5) for k in (2, 3, 5)}
     rf_ok = all(_receptive_side(n, k) == (side, side) for (n, k), side in sides.items())
     ok = (spatial == stated and shapes[-2] == (int(flat),) and counts == [int(v) for v in params] and rf_ok)
     return Verdict(-1, "cross-check", Label.NUMERIC if ok else Label.FAILED,

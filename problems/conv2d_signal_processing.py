@@ -2,9 +2,8 @@
 import numpy as np
 import sympy as sp
 
-from derive import Counterexample, Derivation, InvalidVariant, Label, Param, Verdict
-from derive.grids import Subsampled, one_window, padded, rotated
-from derive.signals import Slide, as_matrix, slide
+from derive import (as_matrix, Counterexample, Derivation, InvalidVariant, Label, one_window, padded, Param,
+                    rotated, Slide, slide, Subsampled, Verdict)
 
 PARAMS = [
     Param("image", "int_matrix", [[5 * i + j + 1 for j in range(5)] for i in range(5)],

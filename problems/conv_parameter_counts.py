@@ -2,8 +2,7 @@
 import numpy as np
 import sympy as sp
 
-from derive import Derivation, Label, Param, Verdict
-from derive.cnn import ConvLayer, ParamCount, Plus, Ratio, Stack, Times
+from derive import (ConvLayer, Derivation, Label, Param, ParamCount, Plus, Ratio, Stack, Times, Verdict)
 
 
 def _between(lo, hi):

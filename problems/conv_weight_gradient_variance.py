@@ -1,8 +1,7 @@
 """Gradient of a convolution filter, and its spread when inputs and gradients are random (HW4 Q7(a)-(b))."""
-from derive import Derivation, E, Var, ZeroMean, sqrt, symbols
+from derive import (Derivation, E, entries, filter_gradient_differences, filter_gradient_monte_carlo,
+                    indexer, isum, per_entry, sqrt, symbols, Var, xcorr, ZeroMean)
 from derive import grad, partial, theta
-from derive.convolution import (entries, filter_gradient_differences, filter_gradient_monte_carlo, indexer,
-                                isum, per_entry, xcorr)
 
 D = Derivation(
     name="conv_weight_gradient_variance",

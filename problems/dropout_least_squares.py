@@ -5,9 +5,8 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from derive import (Bernoulli, Counterexample, Derivation, E, InvalidVariant, Label, Param, Verdict, diag, diag_sqrt,
-                    hadamard, sqnorm)
-from derive.signals import Equations
+from derive import (Bernoulli, Counterexample, Derivation, diag, diag_sqrt, E, Equations, hadamard,
+                    InvalidVariant, Label, Param, sqnorm, Verdict)
 
 PARAMS = [
     Param("row", "int_list", [10, 1], meaning="the single data row",

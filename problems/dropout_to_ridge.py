@@ -2,9 +2,8 @@
 import numpy as np
 from sympy import MatAdd  # keeps the terms in the order written
 
-from derive import Derivation, diag, diag_sqrt, sqnorm, sqrt
-from derive.changes import change_variables, minimisers_correspond, specialise
-from derive.claims import claim_numerically, column, for_every, index
+from derive import (change_variables, claim_numerically, column, Derivation, diag, diag_sqrt, for_every,
+                    index, minimisers_correspond, specialise, sqnorm, sqrt)
 
 D = Derivation(
     name="dropout_to_ridge",

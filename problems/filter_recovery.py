@@ -1,8 +1,7 @@
 """Recover a length-3 filter from a signal and its output (HW5 Q1(b)); numbers are parameters."""
 import numpy as np
 
-from derive import Derivation, InvalidVariant, Param, Verdict, Label
-from derive.signals import Equations, Slide, as_matrix, slide
+from derive import (as_matrix, Derivation, Equations, InvalidVariant, Label, Param, Slide, slide, Verdict)
 import sympy as sp
 
 PARAMS = [

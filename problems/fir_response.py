@@ -4,10 +4,8 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from derive import Counterexample, Derivation, Label, Param, Verdict
-from derive.fir import (UnitStep, cases, convolution, plus, power, product, signal, ssum, summation_index,
-                        time_index)
-from derive.plots import stem_plots
+from derive import (cases, convolve as convolution, Counterexample, Derivation, Label, Param, plus, power,
+                    product, signal, ssum, stem_plots, summation_index, time_index, UnitStep, Verdict)
 
 PARAMS = [
     Param("length", "int", 7, meaning="the pulse is 1 for n = 0, ..., L - 1",

@@ -2,9 +2,9 @@
 import numpy as np
 from sympy import Eq, Le, OneMatrix, sqrt, symbols
 
-from derive import Derivation, E, Normal, Var, ZeroMean, grad, nonzero_vector, orthonormal_columns, unit_rms_vector
-from derive.norms import (each, entry, float_verdict, norm, np_spectral_norm, np_unit_rms, rank_one_sign_norms, rms,
-                          sign)
+from derive import (Derivation, E, each, entry, float_verdict, grad, nonzero_vector, norm, Normal,
+                    np_spectral_norm, np_unit_rms, orthonormal_columns, rank_one_sign_norms, rms, sign,
+                    unit_rms_vector, Var, ZeroMean)
 
 D = Derivation(
     name="mup_spectral_bounds",

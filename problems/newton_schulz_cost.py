@@ -1,8 +1,8 @@
 """The cost of one Newton-Schulz iteration, and a cheaper order for tall matrices (HW4 Q1(a)-(b))."""
 import numpy as np
 
-from derive import Counterexample, Derivation, Identity, Label, Rational, Verdict
-from derive.costs import Cost, Flops, cost_of, grouped, ordered
+from derive import (Cost, cost_of, Counterexample, Derivation, Flops, grouped, Identity, Label, ordered,
+                    Rational, Verdict)
 
 D = Derivation(
     name="newton_schulz_cost",

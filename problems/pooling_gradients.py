@@ -2,11 +2,8 @@
 import numpy as np
 import sympy as sp
 
-from derive import Derivation, Label, Param, Verdict
+from derive import (argmax_mask, AvgPool, BadParam, Derivation, Entry, Kron, Label, MaxPool, Param, Verdict)
 from derive import grad
-from derive.cnn import AvgPool, Kron, MaxPool, argmax_mask
-from derive.convolution import Entry
-from derive.params import BadParam
 
 
 def _input_ok(v):

@@ -2,9 +2,8 @@
 import numpy as np
 import sympy as sp
 
-from derive import Derivation, Label, Param, Verdict
-from derive.cnn import scaled_copies, shifted_copies
-from derive.signals import TransposeSlide, as_matrix
+from derive import (as_matrix, Derivation, Label, Param, scaled_copies, shifted_copies, TransposeSlide,
+                    Verdict)
 
 
 def _small_matrix(v):
