@@ -1,8 +1,5 @@
 """The cost of one Newton-Schulz iteration, and a cheaper order for tall matrices (HW4 Q1(a)-(b))."""
-import numpy as np
-
-from derive import (Cost, cost_of, Counterexample, Derivation, Flops, grouped, Identity, Label, ordered,
-                    Rational, Verdict)
+from derive import Cost, counted_costs, Derivation, Flops, grouped, Identity, ordered, Rational
 
 D = Derivation(
     name="newton_schulz_cost",
@@ -55,54 +52,7 @@ D.note(r"The ratio of the two costs is $d_{in}/d_{out}$: for a tall matrix ($d_{
        r"checked with $W$ a non-square matrix of symbols, not a number.")
 
 
-class _Counting:
-    """A numpy array whose @ adds n·m·p to a shared counter (the cost model, independently)."""
-
-    def __init__(self, a, counter):
-        self.a, self.counter = np.asarray(a), counter
-
-    def __matmul__(self, other):
-        (n, m), (_, p) = self.a.shape, other.a.shape
-        self.counter[0] += n * m * p
-        return _Counting(self.a @ other.a, self.counter)
-
-    @property
-    def T(self):
-        return _Counting(self.a.T, self.counter)
-
-    def __rmul__(self, s):
-        return _Counting(s * self.a, self.counter)
-
-    def __sub__(self, other):
-        return _Counting(self.a - other.a, self.counter)
-
-
-def numpy_check(sizes=((7, 3), (3, 7), (5, 5), (6, 2)), seed=0):
-    def run(seed=seed):
-        rng = np.random.default_rng(seed)
-        for do, di in sizes:
-            Wn = rng.normal(size=(do, di))
-            counts, values = [], []
-            for form in ("as written", "reordered"):
-                counter = [0]
-                w, eye = _Counting(Wn, counter), _Counting(np.eye(do), counter)
-                p = 0.5 * ((3 * eye - w @ w.T) @ w) if form == "as written" else 0.5 * (3 * w - w @ (w.T @ w))
-                counts.append(counter[0])
-                values.append(p.a)
-            stated = [int(r.xreplace({d_out: do, d_in: di, c: 1})) for r in (D.parts[0].result, D.parts[2].result)]
-            priced = [int(cost_of(e, 1).xreplace({d_out: do, d_in: di})) for e in (as_written, reordered)]
-            if not (np.allclose(*values, rtol=1e-12, atol=1e-12) and counts == stated == priced):
-                cx = Counterexample({"d_out": do, "d_in": di}, {}, f"counted {counts}",
-                                    f"stated {stated}, priced {priced}",
-                                    "numpy: the two forms' values and multiplication counts")
-                return Verdict(-1, "cross-check", Label.FAILED, "numpy", counterexample=cx)
-        shown = ", ".join(f"{a}×{b}" for a, b in sizes)
-        return Verdict(-1, "cross-check", Label.NUMERIC,
-                       f"numpy with random W of sizes {shown}: both forms give the same matrix (relative "
-                       "tolerance 1e-12) and an instrumented @ counts exactly the stated costs (c = 1)")
-    return run
-
-
-D.crosscheck("numpy: values of both forms and counted multiplications", numpy_check())
+D.crosscheck("numpy: counted multiplications and values of both forms",
+             counted_costs(D, sizes=[{d_out: 7, d_in: 3}, {d_out: 3, d_in: 7}, {d_out: 5, d_in: 5}, {d_out: 6, d_in: 2}]))
 
 DERIVATION = D

@@ -50,6 +50,11 @@ def _own_index(e):
     return e.func(e.expr.xreplace({j: i}), *e.ranges)  # p_i(δ_ij − p_i): the index slipped
 
 
+def _swapped_keys_values(e):
+    K, V = (next(m for m in e.atoms(sp.MatrixSymbol) if m.name == n) for n in ("K", "V"))
+    return e.xreplace({K: V, V: K})
+
+
 MUTANTS = [
     ("softmax_jacobian", 2, _own_index),
     ("layer_norm_backprop", 4, lambda e: e.func(2 * e.expr, *e.ranges)),  # a wrong factor
@@ -58,6 +63,8 @@ MUTANTS = [
     ("softmax_cross_entropy", 4, lambda e: e.func(-e.expr, *e.ranges)),  # y − p: the sign
     ("xavier_he_initialisation", 4, lambda e: e.func(2 * e.expr, *e.ranges)),  # the ReLU's half forgotten
     ("adam_bias_correction", 1, lambda e: e.xreplace({_named(e, "t"): _named(e, "t") + 1})),  # off by one step
+    ("attention_cost", 2, lambda e: e.xreplace({_named(e, "n"): _named(e, "d"), _named(e, "d"): _named(e, "n")})),
+    ("attention_cost", 4, _swapped_keys_values),  # Q (VᵀK): a transposed product
 ]
 
 
@@ -78,4 +85,14 @@ def test_crosscheck_catches_a_wrong_result(name):
     kind = {"adam_bias_correction": derive.iterate_sequence,
             "xavier_he_initialisation": derive.monte_carlo}.get(name, derive.finite_differences)
     verdict = run_crosscheck("cross-check", kind(D, part=0), 1)
+    assert verdict.label is Label.FAILED and verdict.counterexample is not None
+
+
+@pytest.mark.parametrize("part, wrong", [(0, lambda r: 2 * r), (1, lambda r: r.T), (2, lambda r: r + 1)],
+                         ids=["cost doubled", "rewrite transposed", "cost off by one"])
+def test_counted_costs_catches_a_wrong_result(part, wrong):
+    D = copy.copy(load("attention_cost"))
+    D.parts = [dataclasses.replace(p, result=wrong(p.result)) if i == part else p for i, p in enumerate(D.parts)]
+    n, d = D.dimensions
+    verdict = run_crosscheck("cross-check", derive.counted_costs(D, sizes=[{n: 7, d: 3}]), 1)
     assert verdict.label is Label.FAILED and verdict.counterexample is not None
