@@ -34,7 +34,7 @@ from .plots import gaussian_curves, stem_plots
 from .cnn import (AvgPool, ConvLayer, Kron, MaxPool, Network, ParamCount, Plus, Ratio, ReceptiveField, Stack, Times,
                   WindowCount, argmax_mask, conv_size, scaled_copies, shifted_copies)
 from .signals import Equations, Slide, TransposeSlide, as_matrix, slide
-from .grids import Subsampled, one_window, padded, rotated
+from .signals import Subsampled, one_window, padded, rotated
 from .convolution import (Entry, entries, filter_gradient_differences, filter_gradient_monte_carlo, indexer, isum,
                           per_entry, xcorr)
 from .fir import UnitStep, cases, convolve, plus, power, product, signal, ssum, summation_index, time_index

@@ -9,7 +9,7 @@ from conftest import assert_rejected, load
 from derive import loader
 from derive.checking import check
 from derive.errors import InvalidVariant
-from derive.grids import Subsampled, padded, rotated
+from derive.signals import Subsampled, padded, rotated
 from derive.signals import Slide, as_matrix
 from derive.variants import drawn
 
