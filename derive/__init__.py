@@ -14,7 +14,7 @@ from .errors import DeriveError, InvalidVariant, ProblemError, ShapeMismatch, Un
 from .homework import Homework, derivation, discussion
 from .params import Param
 from .verdicts import Counterexample, Label, Verdict
-from .mathobjects import E, Var, diag, diag_sqrt, hadamard, relu, sqnorm, theta
+from .mathobjects import E, Var, diag, diag_sqrt, hadamard, inverse, relu, sqnorm, theta
 from .randomness import Bernoulli, Normal, Symmetric, ZeroMean
 from .gradient import grad
 from .recurrence import recurrence
@@ -42,7 +42,7 @@ from .norms import each, entry, float_verdict, norm, np_spectral_norm, np_unit_r
 from .costs import Cost, Flops, cost_of, counted_costs, grouped, ordered
 
 __all__ = ["Homework", "derivation", "discussion", "Param", "Counterexample", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
-           "E", "Var", "diag", "diag_sqrt", "hadamard", "relu", "sqnorm", "theta",
+           "E", "Var", "diag", "diag_sqrt", "hadamard", "inverse", "relu", "sqnorm", "theta",
            "Bernoulli", "Normal", "Symmetric", "ZeroMean", "grad", "partial", "recurrence", "nonzero_matrix", "nonzero_vector", "orthonormal_columns", "sums_to_one",
            "unit_rms_vector", "At", "Lim", "formula", "forward", "indexed", "indices",
            "loss", "over", "finite_differences", "computational_graph", "enumerate_masks", "iterate_sequence", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol",

@@ -147,6 +147,15 @@ def hadamard(A, B):
     return sp.HadamardProduct(A, B)
 
 
+def inverse(A):
+    """A⁻¹ kept as written.  sympy's ``A.inv()`` of a product distributes at once —
+    (V M Vᵀ).inv() becomes (Vᵀ)⁻¹ M⁻¹ V⁻¹ — so the printed step would not be the authored one."""
+    if not getattr(A, "is_Matrix", False) or A.shape[0] != A.shape[1]:
+        from .errors import ShapeMismatch
+        raise ShapeMismatch(f"only a square matrix has an inverse, not {A} of shape {getattr(A, 'shape', '()')}")
+    return sp.Inverse(A)
+
+
 def sqnorm(v):
     """||v||_2^2 of a column vector."""
     return SqNorm(v)

@@ -93,3 +93,37 @@ def test_a_failed_back_substitution_names_a_point():
 def test_a_condition_with_a_concrete_matrix_is_solved_at_sizes():
     verdict = _verdict(lambda t, m, n, **_: (Le(t / sqrt(m), norm(OneMatrix(m, n)) / sqrt(m * n)), Le(t, sqrt(m))))
     assert verdict.label is Label.EXACT
+
+
+# -- a vector unknown: the condition is a linear system in its entries -------------------------
+def _vector_verdict(condition, claim):
+    D = Derivation("solve_vector", "t", "tests", "a vector solve step")
+    n, d = D.dims("n d")
+    lam = D.scalars("lambda", "positive")
+    X, y, w = D.matrix("X", n, d), D.vector("y", n), D.vector("w", d)
+    D.definition(condition(X, y, w, lam, d), lhs="")
+    D.step(claim(X, y, w, lam, d), "solve", "solve-for")
+    D.result(claim(X, y, w, lam, d))
+    return verdict_of(D, 1)
+
+
+def _normal_equations(X, y, w, lam, d):
+    return Eq(2 * X.T * (X * w - y) + 2 * lam * w, sp.ZeroMatrix(d, 1))
+
+
+def test_vector_unknown_solved_at_random_points():
+    v = _vector_verdict(_normal_equations, lambda X, y, w, lam, d: Eq(w, (X.T * X + lam * sp.Identity(d)).inv() * X.T * y))
+    assert v.label is Label.RANDOM and v.points > 0 and "linear system" in v.method
+
+
+def test_vector_unknown_wrong_solution_has_a_counterexample():
+    v = _vector_verdict(_normal_equations,
+                        lambda X, y, w, lam, d: Eq(w, (X.T * X + 2 * lam * sp.Identity(d)).inv() * X.T * y))
+    assert v.label is Label.FAILED and v.counterexample is not None
+
+
+def test_vector_unknown_not_determined_by_the_condition():
+    # X w = y with fewer equations than unknowns at some size: no unique solution
+    v = _vector_verdict(lambda X, y, w, lam, d: Eq(X.T * X * w, X.T * y),
+                        lambda X, y, w, lam, d: Eq(w, (X.T * X).inv() * X.T * y))
+    assert v.label in (Label.FAILED, Label.UNDECIDED)

@@ -55,6 +55,11 @@ def _swapped_keys_values(e):
     return e.xreplace({K: V, V: K})
 
 
+def _without_singular_values(e):
+    S = next(a for a in e.args if type(a).__name__ == "Diag" and a.shape[0] == a.shape[1])
+    return e.func(*[a for a in e.args if a is not S]).doit()
+
+
 MUTANTS = [
     ("softmax_jacobian", 2, _own_index),
     ("layer_norm_backprop", 4, lambda e: e.func(2 * e.expr, *e.ranges)),  # a wrong factor
@@ -65,6 +70,8 @@ MUTANTS = [
     ("adam_bias_correction", 1, lambda e: e.xreplace({_named(e, "t"): _named(e, "t") + 1})),  # off by one step
     ("attention_cost", 2, lambda e: e.xreplace({_named(e, "n"): _named(e, "d"), _named(e, "d"): _named(e, "n")})),
     ("attention_cost", 4, _swapped_keys_values),  # Q (VᵀK): a transposed product
+    ("ridge_regression", 3, lambda e: e.func(e.lhs, e.rhs.xreplace({_named(e.rhs, "lambda"): 2 * _named(e.rhs, "lambda")}))),
+    ("ridge_regression", 9, _without_singular_values),  # S dropped from V (S² + λI)⁻¹ S Uᵀ y
 ]
 
 
@@ -76,7 +83,7 @@ def test_wrong_variant_is_rejected_with_a_counterexample(name, index, change):
 
 @pytest.mark.parametrize("name", ["softmax_jacobian", "layer_norm_backprop", "gaussian_nll_gradient",
                                   "softmax_cross_entropy", "weight_decay_l2", "adam_bias_correction",
-                                  "xavier_he_initialisation"])
+                                  "xavier_he_initialisation", "ridge_regression"])
 def test_crosscheck_catches_a_wrong_result(name):
     D = copy.copy(load(name))
     part = D.parts[0]

@@ -124,3 +124,13 @@ def test_transposed_product_and_inverse_are_kept_as_written():
     assert latex(D.steps[2].expr) == r"\left(S^{-1}\right)^{\top}"
     assert not chain_findings(D)  # neither is "a repeat of its predecessor"
     assert verdict_of(D, 1).ok and verdict_of(D, 3).ok
+
+
+def test_inverse_of_a_product_is_kept_as_written():
+    from derive import ShapeMismatch, inverse, ordered
+    V, M = sp.MatrixSymbol("V", 3, 3), sp.MatrixSymbol("M", 3, 3)
+    kept = ordered(inverse(V * M * V.T), V)
+    assert kept.args[0] == sp.Inverse(V * M * V.T)  # not (Vᵀ)⁻¹ M⁻¹ V⁻¹ V folded to (Vᵀ)⁻¹ M⁻¹
+    assert "V M V^{\\top}" in latex(kept).replace("\\,", " ")
+    with pytest.raises(ShapeMismatch):
+        inverse(sp.MatrixSymbol("B", 2, 3))

@@ -18,7 +18,7 @@ from sympy.core.relational import Relational
 
 from ..comparison import reduce_zero
 from ..errors import Unsupported
-from ..grounding import needs_sizes
+from ..grounding import Grounder, needs_sizes
 from ..printing import latex
 from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
@@ -137,6 +137,57 @@ def _solve_inequality(ctx, size, sides, t, v, u, domain_name, strict, claimed_op
         raise _Fail(_cx(ctx, size, sides, t, u, v, f"{v} lies outside the {domain_name} domain of {u}", salt))
 
 
+MATRIX_POINTS = 2  # random points per size for a vector or matrix unknown
+
+
+def _solve_for_matrix(step, ctx, cond, claim, u, v):
+    """u a vector or matrix: at each size and at exact random points (every other declared matrix
+    and every scalar a random rational in its domain), the condition is a linear system in u's
+    entries; it must have exactly one solution, and that solution must be v's value there."""
+    if cond.rel_op != "==" or claim.rel_op != "==":
+        raise Unsupported("a vector or matrix unknown is solved from an equation, as u = value")
+    d = ctx.derivation
+    sizes, points = ctx.sizes, 0
+    for k, size in enumerate(sizes):
+        for trial in range(MATRIX_POINTS):
+            rng = ctx.rng(1009 * step.index + 31 * k + trial)
+            g = Grounder(d, size)
+            for decl in d.declared:  # known matrices: exact random entries; u keeps its symbols
+                m = decl.obj
+                if decl.kind == "matrix" and type(m) is sp.MatrixSymbol and m != u:
+                    g.entries[m] = sp.ImmutableMatrix(g.dim(m.shape[0]), g.dim(m.shape[1]),
+                                                      lambda i, j: ctx.domain_of(None).sample(rng, trial == 0))
+            unknowns = list(g.ground(u))
+            lhs, rhs = g.ground(cond.lhs), g.ground(cond.rhs)
+            value = g.ground(v)
+            lhs, rhs, value = (x if isinstance(x, sp.MatrixBase) else sp.ImmutableMatrix([[x]]) for x in (lhs, rhs, value))
+            if lhs.shape != rhs.shape or value.shape != (g.dim(u.shape[0]), g.dim(u.shape[1])):
+                return Verdict(step.index, "solve", Label.FAILED, "shapes", sizes=sizes, counterexample=Counterexample(
+                    {str(a): b for a, b in size.items()}, {}, f"{lhs.shape} = {rhs.shape}", f"{u} of shape {value.shape}",
+                    "the condition's sides, or the solution and the unknown, have different shapes"))
+            free = sorted((lhs.free_symbols | rhs.free_symbols | value.free_symbols) - set(unknowns), key=str)
+            point = {x: ctx.domain_of(x).sample(rng, trial == 0) for x in free}
+            eqs = [sp.expand((a - b).xreplace(point)) for a, b in zip(lhs, rhs)]
+            if any(sp.Poly(e, *unknowns).total_degree() > 1 for e in eqs if e != 0):
+                raise Unsupported(f"the condition is not linear in the entries of {u}")
+            solved = list(sp.linsolve(eqs, *unknowns))
+            shown = {str(a): b for a, b in size.items()}
+            shown.update({str(x): val for x, val in point.items()})
+            if len(solved) != 1 or any(x.free_symbols & set(unknowns) for x in solved[0]):
+                return Verdict(step.index, "solve", Label.FAILED, "exact linear solve at random points", sizes=sizes,
+                               counterexample=Counterexample(shown, {}, "no solution" if not solved else "many solutions",
+                                                             "one solution", f"the condition does not determine {u}"))
+            stated = [sp.cancel(x.xreplace(point)) for x in value]
+            if any(not reduce_zero(a - b) for a, b in zip(solved[0], stated)):
+                return Verdict(step.index, "solve", Label.FAILED, "exact linear solve at random points", sizes=sizes,
+                               counterexample=Counterexample(shown, {}, f"{u} = {list(solved[0])}", f"stated {stated}",
+                                                             "the unique solution of the condition differs from the stated one"))
+            points += 1
+    return Verdict(step.index, "solve", Label.RANDOM,
+                   f"at exact random points the condition is a linear system in the entries of ${latex(u)}$ with "
+                   "exactly one solution, the stated one", sizes=sizes, seed=ctx.seed, points=points)
+
+
 @checker("solve")
 def check_solve(prev, step, ctx):
     cond, claim = prev.expr, step.expr
@@ -146,6 +197,8 @@ def check_solve(prev, step, ctx):
         raise Unsupported(f"solving a {cond.rel_op} condition")
     u, v = claim.lhs, claim.rhs
     cond = expand_definitions(cond, ctx.derivation.definitions)
+    if isinstance(u, sp.MatrixSymbol):
+        return _solve_for_matrix(step, ctx, cond, claim, u, v)
     if not cond.has(u) or v.has(u):
         raise Unsupported(f"the condition must contain the unknown {u} and the solution must not")
     domain_name, assumptions = _unknown_domain(ctx, u)

@@ -10,7 +10,7 @@ import sympy as sp
 
 from ..changes import CHANGE, SPECIALISE, new_variable, validated
 # private helpers of comparison.py: the same points and counterexample format as compare()
-from ..comparison import _counterexample, _entries, _is_zero_number, _point, compare
+from ..comparison import _counterexample, _entries, _inverts, _is_zero_number, _point, compare
 from ..errors import ProblemError, Unsupported
 from ..grounding import needs_sizes
 from ..rules import register_rule
@@ -42,6 +42,8 @@ def refute(ctx, left, right, salt):
     compare() reduces symbolically before it evaluates; with inverses of symbolic matrices
     that takes seconds, while one exact point refutes a wrong step at once.  A non-zero
     exact difference at a point of the domain is proof; undefined values are skipped."""
+    if _inverts(left, ctx.derivation) or _inverts(right, ctx.derivation):
+        return None  # compare() evaluates these at exact points before any symbolic inversion
     sized = needs_sizes(left, ctx.derivation) or needs_sizes(right, ctx.derivation)
     rng = ctx.rng(salt + 104729)
     for size in ctx.sizes if sized else [{}]:
