@@ -111,6 +111,46 @@ class OrthonormalColumns(Constrained):
         return None
 
 
+class Covariance(Constrained):
+    """A covariance matrix: symmetric positive semi-definite, grounded as L Lᵀ with L lower
+    triangular (every such matrix is one; ``cholesky`` gives the grounded L)."""
+    constraint_text = "a covariance: symmetric, positive semi-definite"
+
+    def cholesky(self, grounder):
+        store = grounder.__dict__.setdefault("cholesky", {})
+        if self not in store:
+            n = grounder.dim(self.rows)
+            rng = getattr(grounder, "numeric_rng", None)
+            if rng is not None:
+                entry = lambda i, j: sp.Rational(rng.randint(-9, 9), rng.randint(1, 9)) if i >= j else sp.S.Zero  # noqa: E731
+            else:
+                entry = lambda i, j: sp.Symbol(f"{self.name}~{i + 1}{j + 1}", real=True) if i >= j else sp.S.Zero  # noqa: E731
+            store[self] = sp.ImmutableMatrix(n, n, entry)
+        return store[self]
+
+    def _derive_ground(self, grounder):
+        if self not in grounder.entries:  # kept with the entries, so counterexamples show it
+            L = self.cholesky(grounder)
+            grounder.entries[self] = sp.ImmutableMatrix(L * L.T)
+        return grounder.entries[self]
+
+    def witness_violation(self, value, grounder):
+        if not all(_zero(e) for e in (value - value.T)):
+            return f"{self.name} must be symmetric"
+        if sp.Matrix(value).is_positive_semidefinite is False:
+            return f"{self.name} must be positive semi-definite"
+        return None
+
+
+def covariance(derivation, name, n, meaning=""):
+    """Declare an n×n covariance matrix (symmetric positive semi-definite), e.g. Σ of N(m, Σ)."""
+    if not isinstance(name, str):
+        raise ProblemError("a covariance matrix is declared by its name")
+    if n is None:
+        raise ProblemError("a covariance matrix needs its size")
+    return _declare(derivation, Covariance(name, n, n), meaning)
+
+
 def _declare(derivation, obj, meaning):
     text = f"{meaning} ({obj.constraint_text})" if meaning else obj.constraint_text
     derivation.declared.append(Declared(obj, "matrix", meaning=text))

@@ -46,8 +46,10 @@ def _grounded(derivation, size, seed=None, part=None):
     inner, over, kind, stated = _definition_parts(derivation, part)
     value = _scalar(g.ground(inner)) if getattr(inner, "is_Matrix", False) else g.scalar(unroll(g, inner))
     result = _scalar(g.ground(stated)) if getattr(stated, "is_Matrix", False) else g.scalar(unroll(g, stated))
-    rvars = [s for m in over for s in g.matrix_of(m)]
+    for m in over:
+        g.matrix_of(m)
     laws = {s: law for m in over for s, law in g.laws_of[m].items()}
+    rvars = list(laws)  # the independent draws (a multivariate normal's z, not its entries)
     return ctx, sz, value, result, rvars, laws, kind
 
 

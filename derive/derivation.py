@@ -100,7 +100,8 @@ class Derivation:
         return self.matrix(name, rows, 1, meaning)
 
     def random(self, name, rows, cols, law, meaning=""):
-        """A random matrix with i.i.d. entries from ``law``, independent of all else."""
+        """A random matrix with i.i.d. entries from ``law``, independent of all else; or a random
+        vector with law ``MultivariateNormal(mean, cov)``."""
         m = sp.MatrixSymbol(name, rows, cols)
         self.declared.append(Declared(m, "random", meaning=meaning, law=law))
         return m

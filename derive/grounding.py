@@ -11,7 +11,7 @@ from .errors import ShapeMismatch, Unsupported
 
 class Singular(Unsupported):
     """A matrix the step inverts is singular where it is grounded."""
-from .randomness import expect
+from .randomness import MultivariateNormal, Normal, expect
 
 
 def value_at(derivation, expr, size):
@@ -51,6 +51,8 @@ class Grounder:
         return int(v)
 
     def matrix_of(self, m):
+        if m not in self.entries and isinstance(self.random.get(m), MultivariateNormal):
+            self._multivariate_normal(m, self.random[m])
         if m not in self.entries:
             rows, cols = self.dim(m.shape[0]), self.dim(m.shape[1])
             syms = [[sp.Symbol(_entry_name(m.name, i, j, rows, cols), real=True) for j in range(cols)]
@@ -59,6 +61,24 @@ class Grounder:
             if m in self.random:
                 self.laws_of[m] = {s: self.random[m] for row in syms for s in row}
         return self.entries[m]
+
+    def _multivariate_normal(self, m, law):
+        """m = mean + L z with L Lᵀ = cov and z_i independent standard normals."""
+        cov = law.cov
+        if not hasattr(cov, "cholesky"):
+            raise Unsupported(f"the covariance of {m} must be a matrix declared with covariance(...)")
+        rows = self.dim(m.shape[0])
+        if self.dim(m.shape[1]) != 1 or self.dim(cov.shape[0]) != rows:
+            raise ShapeMismatch(f"N(mean, cov) is for a column vector whose size is cov's, not {m}")
+        L = cov.cholesky(self)
+        mean = self.ground(law.mean)
+        if not isinstance(mean, sp.MatrixBase):
+            mean = sp.ImmutableMatrix([[mean]] * rows) if mean == 0 else mean
+        if getattr(mean, "shape", None) != (rows, 1):
+            raise ShapeMismatch(f"the mean of {m} must be a vector of size {rows}")
+        z = [sp.Symbol(f"{m.name}~z{i + 1}", real=True) for i in range(rows)]
+        self.entries[m] = sp.ImmutableMatrix(mean + L * sp.ImmutableMatrix(z))
+        self.laws_of[m] = {s: Normal(0, 1) for s in z}
 
     def laws(self, over):
         laws = {}

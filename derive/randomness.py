@@ -35,6 +35,20 @@ class Normal:
 
 
 @dataclass(frozen=True)
+class MultivariateNormal:
+    """N(mean, cov) for a random column vector: ``cov`` a matrix declared with ``covariance``.
+    The vector is grounded as mean + L z, L Lᵀ = cov, z independent standard normals."""
+    mean: sp.Basic
+    cov: sp.Basic
+
+    def moment(self, k):
+        raise Unsupported("a multivariate normal has no moments entry by entry; it is grounded as mean + L z")
+
+    def latex(self, printer):
+        return rf"\mathcal{{N}}\left({printer(self.mean)}, {printer(self.cov)}\right)"
+
+
+@dataclass(frozen=True)
 class ZeroMean:
     """Independent, zero mean, given variance; nothing else about the law is known."""
     variance: sp.Expr
