@@ -188,3 +188,54 @@ def test_a_markdown_report_shows_the_authors_lines_and_the_first_wrong_step(tmp_
     assert r"$\frac{1}{2}(3W - W^\top W W)$ | ill-formed" in text and "First wrong step: 2** (line 14)" in text
     bad = CliRunner().invoke(main, ["audit", _write(tmp_path, "ns.md", NEWTON_SCHULZ), "--report", "/proc/x/r.md"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+RELATIONS_DOC = textwrap.dedent(r"""
+    ---
+    scalars:
+      x: positive
+      a: real
+      w: real
+    const: w
+    ---
+    $$ x^2 + 1 \ge x^2 $$
+
+    $$ x + 1 \le x $$
+
+    $$ x < x + 1 $$
+
+    $$ \frac{1}{3} x \approx 0.333 x \approx 0.3 x $$
+
+    $$ \frac{1}{3} x \approx 0.35 x $$
+
+    $$ \frac{1}{3} x \approx x $$
+
+    $$ \exp(-(w - a)^2) \propto \exp(-w^2 + 2 a w) \propto \exp(-w^2 + 3 w) $$
+    """)
+
+
+def test_relations_beyond_equality(tmp_path):
+    doc = tmp_path / "relations.md"
+    doc.write_text(RELATIONS_DOC.lstrip())
+    result = CliRunner().invoke(main, ["audit", str(doc), "--json"])
+    assert result.exit_code == 1
+    kinds = [[s["verdict"] for s in c["steps"]] for c in json.loads(result.output)["chains"]]
+    assert kinds == [
+        ["start", "undecided"],           # ≥ holds at every instance, but no lemma shows it everywhere
+        ["start", "invalid"],             # ≤ refuted at an exact point
+        ["start", "undecided"],           # <: strictness is never claimed as checked
+        ["start", "valid", "valid"],      # ≈ to the coarsest written decimal (0.333, then 0.3)
+        ["start", "invalid"],             # 1/3 is not 0.35 to two digits
+        ["start", "undecided"],           # ≈ with no written precision
+        ["start", "valid", "invalid"],    # ∝ in w: the ratio is free of w, then it is not
+    ]
+    steps = json.loads(result.output)["chains"][3]["steps"]
+    assert steps[1]["evidence"]["label"] == "numerically checked"
+
+
+def test_proportional_needs_its_variable(tmp_path):
+    doc = tmp_path / "p.md"
+    doc.write_text("---\nscalars:\n  w: real\n---\n$$ 2 w \\propto w $$\n")
+    result = CliRunner().invoke(main, ["audit", str(doc), "--json"])
+    step = json.loads(result.output)["chains"][0]["steps"][1]
+    assert step["verdict"] == "unparsed" and "const: w" in step["message"]

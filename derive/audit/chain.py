@@ -6,7 +6,8 @@ one by the checker of its relation, exactly as a problem file's step would be.  
 does not read is ``unparsed``, one whose shapes do not fit ``ill-formed``; checking goes on.
 A step that reads identical to its predecessor is accepted: written chains restate.
 """
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -16,8 +17,14 @@ from ..errors import DeriveError, ProblemError, ShapeMismatch
 from ..verdicts import Label
 from .parser import IllFormed, Unparsed
 
-# written relation -> (engine relation, rule cited)
-RELATIONS = {"=": ("=", "algebra"), "substitute": ("substitute", "change-of-variables")}
+# written relation -> (engine relation, rule cited); ≥ and > are checked as ≤ with the sides swapped;
+# ≈ and ∝ are decided here (numerically to the written precision; a ratio free of the declared variable)
+RELATIONS = {"=": ("=", "algebra"), "substitute": ("substitute", "change-of-variables"),
+             "<=": ("<=", "written-bound"), "<": ("<=", "written-bound"),
+             ">=": ("<=", "written-bound"), ">": ("<=", "written-bound"),
+             "approx": ("=", "algebra"), "propto": ("=", "algebra")}
+BOUND_RULE = ("written-bound", "a bound as written: refuted at an exact point where it fails; it holds for "
+              "certain only when a lemma of the engine's catalogue gives it")
 
 START, VALID, INVALID, UNDECIDED, ILL_FORMED, UNPARSED = (
     "start", "valid", "invalid", "undecided", "ill-formed", "unparsed")
@@ -60,7 +67,9 @@ def audit_chain(decl, written, lines=None, time_limit=None):
     D = Derivation(base.name, base.title, base.source, base.statement)
     D.declared = list(base.declared)
     D.assumptions = list(base.assumptions)
+    D.rule(*BOUND_RULE, relations=("<=",))
     reader = decl.reader()
+    tex_at = {}  # engine step index -> its LaTeX as written
     out, checked = [], []  # checked: (AuditStep, index of its engine step)
     consts, previous_const = set(), False  # indices of steps equal to their predecessor up to "+ const"
     for index, (tex, relation) in enumerate(written):
@@ -76,12 +85,16 @@ def audit_chain(decl, written, lines=None, time_limit=None):
             continue
         if not D.steps:
             D.definition(expr)
+            tex_at[0] = tex
             previous_const = parsed.const
             out.append(AuditStep(index, tex, relation, START, "the chain starts here", line=line))
             continue
         up_to_const, previous_const = parsed.const or previous_const, parsed.const
         if up_to_const and decl.const is None:
             out.append(AuditStep(index, tex, relation, UNPARSED, "+ const: declare its variable (const: w)", line=line))
+            continue
+        if relation == "propto" and decl.const is None:
+            out.append(AuditStep(index, tex, relation, UNPARSED, "∝: declare its variable (const: w)", line=line))
             continue
         if relation not in RELATIONS:
             out.append(AuditStep(index, tex, relation, UNPARSED, f"the relation {relation!r} is not read in "
@@ -94,12 +107,13 @@ def audit_chain(decl, written, lines=None, time_limit=None):
         except ProblemError as exc:
             out.append(AuditStep(index, tex, relation, ILL_FORMED, str(exc), line=line))
             continue
+        tex_at[len(D.steps) - 1] = tex
         step = AuditStep(index, tex, relation, VALID, line=line)
         out.append(step)
         checked.append((step, len(D.steps) - 1))
         if up_to_const:
             consts.add(len(D.steps) - 1)
-    moved = _moved_copy(D, decl.const) if consts else None
+    moved = _moved_copy(D, decl.const) if consts or any(s.relation == "propto" for s, _ in checked) else None
     ctx = Context(D)
     for step, k in checked:
         prev, this = D.steps[k - 1], D.steps[k]
@@ -109,6 +123,14 @@ def audit_chain(decl, written, lines=None, time_limit=None):
         if this.expr == prev.expr:
             step.message = "restates the previous step"
             continue
+        if step.relation == "approx":
+            _check_approximately(step, prev, this, tex_at.get(k - 1, ""), ctx)
+            continue
+        if step.relation == "propto":
+            _check_proportional(step, prev.expr, this.expr, decl.const, moved or _moved_copy(D, decl.const), ctx)
+            continue
+        if step.relation in (">=", ">"):  # a ≥ b is b ≤ a
+            prev, this = replace(prev, expr=this.expr), replace(this, expr=prev.expr)
         try:
             verdict = check_step(prev, this, ctx) if time_limit is None else check_step(prev, this, ctx, time_limit)
         except (ProblemError, DeriveError) as exc:
@@ -120,6 +142,9 @@ def audit_chain(decl, written, lines=None, time_limit=None):
             step.message = verdict.counterexample.describe() if verdict.counterexample else (verdict.detail or "")
         elif not verdict.ok:
             step.kind, step.message = UNDECIDED, verdict.detail or verdict.method
+        elif step.relation in ("<", ">"):
+            step.kind = UNDECIDED
+            step.message = "the non-strict bound holds (" + verdict.label.value + "); strictness is not checked"
         else:
             step.message = verdict.evidence() if hasattr(verdict, "evidence") else verdict.label.value
     return out
@@ -153,3 +178,82 @@ def _check_up_to_constant(step, a, b, var, moved, ctx):
         step.kind, step.message = UNDECIDED, "equal up to a constant: undecided"
     else:
         step.message = f"equal up to a term free of {var}: {label.value}"
+
+
+_DECIMAL = re.compile(r"(?<![\d.])(\d*)\.(\d+)")
+APPROX_POINTS = 4
+
+
+def _written_precision(*texs):
+    """Half a unit in the last written digit, relative to the number written: the tolerance a
+    written decimal claims (0.35 claims ±0.005, 1.4 % of it), of the coarsest number written.  None when no decimal is written."""
+    tolerances = []
+    for tex in texs:
+        for whole, frac in _DECIMAL.findall(tex):
+            value = float(f"{whole or 0}.{frac}")
+            if value:
+                tolerances.append(0.5 * 10.0 ** -len(frac) / value)
+    return max(tolerances) if tolerances else None  # a claim is as precise as its coarsest number
+
+
+def _check_approximately(step, prev, this, prev_tex, ctx):
+    """a ≈ b: equal to the precision of the decimals written, in floating point at random points
+    of every declared domain, at the engine's sizes; labelled numerically checked."""
+    from ..comparison import _entries
+    from ..verdicts import Counterexample, Verdict
+    tol = _written_precision(prev_tex, step.tex)
+    if tol is None:
+        step.kind = UNDECIDED
+        step.message = "≈ with no written decimal: the precision it claims is not stated"
+        return
+    rng = ctx.rng(step.index + 613)
+    for size in ctx.sizes:
+        g = ctx.grounder(size)
+        try:
+            a, b = _entries(g.ground(prev.expr)), _entries(g.ground(this.expr))
+        except (ShapeMismatch, ProblemError) as exc:
+            step.kind, step.message = ILL_FORMED, str(exc)
+            return
+        if len(a) != len(b):
+            step.kind, step.message = ILL_FORMED, "the two sides have different shapes"
+            return
+        symbols = sorted(set().union(*(x.free_symbols for x in a + b)), key=str)
+        for trial in range(APPROX_POINTS):
+            point = {x: ctx.domain_of(x).sample(rng, trial < 2) for x in symbols}
+            for x, y in zip(a, b):
+                fx, fy = complex(sp.N(x.xreplace(point), 30)), complex(sp.N(y.xreplace(point), 30))
+                if abs(fx - fy) > tol * max(abs(fx), abs(fy)):
+                    shown = {str(k): str(v) for k, v in point.items()}
+                    cx = Counterexample({str(k): v for k, v in size.items()}, shown, f"{fx.real:.10g}", f"{fy.real:.10g}",
+                                        f"they differ by more than the written precision (relative {tol:g})")
+                    step.kind, step.message = INVALID, cx.describe()
+                    step.verdict = Verdict(step.index, "approx", Label.FAILED, "floating point at random points",
+                                           sizes=ctx.sizes, seed=ctx.seed, counterexample=cx)
+                    return
+    step.verdict = Verdict(step.index, "approx", Label.NUMERIC,
+                           f"floating point at random points: equal to the written precision (relative {tol:g})",
+                           sizes=ctx.sizes, seed=ctx.seed, points=APPROX_POINTS * len(ctx.sizes))
+    step.message = step.verdict.evidence() if hasattr(step.verdict, "evidence") else Label.NUMERIC.value
+
+
+def _check_proportional(step, a, b, var, moved, ctx):
+    """a ∝ b in var: the ratio a / b is free of var (the same at an independent copy of var)."""
+    if getattr(a, "is_Matrix", False) or getattr(b, "is_Matrix", False):
+        step.kind, step.message = UNDECIDED, "∝ is read between scalars"
+        return
+    from ..checking import STEP_TIMEOUT, _time_limit
+    from ..comparison import compare
+    ratio = a / b
+    try:
+        with _time_limit(STEP_TIMEOUT):
+            result = compare(ctx, ratio, ratio.xreplace({var: moved}), salt=step.index)
+    except Exception as exc:  # noqa: BLE001 (a time-out or an unsupported object: undecided, never a pass)
+        step.kind, step.message = UNDECIDED, f"proportional: {type(exc).__name__} {exc}"
+        return
+    if result[0] is Label.FAILED:
+        step.kind = INVALID
+        step.message = f"the ratio of the two sides depends on {var}: " + (result[1].describe() if result[1] else "")
+    elif result[0] is Label.UNDECIDED:
+        step.kind, step.message = UNDECIDED, "proportional: undecided"
+    else:
+        step.message = f"the ratio is free of {var}: {result[0].value}"

@@ -30,6 +30,8 @@ product: pfactor (CDOT? pfactor)*
      | "{" sum "}"
      | FRAC "{" sum "}" "{" sum "}" -> frac
      | SQRT "{" sum "}" -> sqrt
+     | FUNC "(" sum ")" -> function
+     | FUNC "{" sum "}" -> function
      | NORM sum NORM normsub -> norm
      | EXPECT esub? "[" sum "]" -> expectation
      | VAR esub? "[" sum "]" -> variance
@@ -53,6 +55,7 @@ CDOT.4: /\\cdot(?![A-Za-z])/
 TOP.4: /\\top(?![A-Za-z])/
 FRAC.4: /\\frac(?![A-Za-z])/
 SQRT.4: /\\sqrt(?![A-Za-z])/
+FUNC.4: /\\(?:exp|log|ln)(?![A-Za-z])/
 NORM.4: /\\\|/
 EXPECT.4: /\\E(?![A-Za-z])/
 VAR.4: /\\Var(?![A-Za-z])/

@@ -224,6 +224,12 @@ class Reader:
     def _r_sqrt(self, _s, arg):
         return sp.sqrt(as_scalar(arg))
 
+    def _r_function(self, f, arg):
+        name = str(f)
+        if is_matrix(arg):
+            raise IllFormed(f"{name} of the matrix {arg}: only scalars are read")
+        return sp.exp(as_scalar(arg)) if name == r"\exp" else sp.log(as_scalar(arg))
+
     def _r_norm(self, _a, arg, _b, sub):
         sub, sup = sub
         if not is_matrix(arg) or arg.shape[1] != 1:

@@ -180,15 +180,17 @@ def apply_lemma(ctx, lemma, prev, step, salt):
 @checker("<=")
 def check_bound(prev, step, ctx):
     lemma = bounds_of(step.rule)
-    if lemma is None:
-        return Verdict(step.index, "<=", Label.UNDECIDED, "no bound lemma",
-                       detail=f"rule {step.rule!r} is not a bound lemma of derive.lemmas")
+    # instances first: a point where the bound fails refutes it, whatever lemma is cited
     count, cx, undecided = check_instances(ctx, prev.expr, step.expr, step.index)
     if cx is not None:
         return Verdict(step.index, "<=", Label.FAILED, f"exact evaluation at {count} random instance(s)",
                        seed=ctx.seed, points=count, counterexample=cx)
     if undecided:
         return Verdict(step.index, "<=", Label.UNDECIDED, "exact evaluation at random instances", detail=undecided)
+    if lemma is None:
+        return Verdict(step.index, "<=", Label.UNDECIDED, "no bound lemma", seed=ctx.seed, points=count,
+                       detail=f"{count} exact random instances satisfy the bound, but rule {step.rule!r} is not a "
+                              "bound lemma of derive.lemmas: nothing shows it holds everywhere")
     parts = [f"{count} exact random instances (seed {ctx.seed}) satisfy the bound"]
     witness = step.options.get("witness")
     worst, sizes = Label.PROVED, []
