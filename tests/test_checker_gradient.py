@@ -205,3 +205,13 @@ def test_a_wrong_scalar_gradient_fails_with_a_counterexample():
     D = D.with_step(1, 2 * A.T * dY)
     v = verdict_of(D, 1)
     assert v.label is Label.FAILED and v.counterexample is not None
+
+
+def test_method_says_only_what_applies():
+    """The evidence names an upstream gradient or maxima only where the step has them."""
+    from conftest import load
+    from derive.checking import check
+    ridge = check(load("ridge_regression")).verdicts[0].method
+    assert "maximum" not in ridge and "upstream" not in ridge
+    pooling = [v.method for v in check(load("pooling_gradients")).verdicts if v.relation.startswith("gradient")]
+    assert any("maximum" in m for m in pooling) and any("maximum" not in m for m in pooling)

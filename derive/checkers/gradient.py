@@ -6,6 +6,8 @@ must carry the differentiation out (no gradient left).  At each size both sides 
 A derivation without dimensions is one concrete statement: an exact reduction there,
 valid for every value of the symbolic entries, is a proof.
 """
+import sympy as sp
+
 from ..comparison import compare_grounded
 from ..grounding import Grounder, mentions
 from ..gradient import Gradient
@@ -22,8 +24,30 @@ register_rule("gradient-of-quadratic-form",
               "∇_x (x^T A x) = (A + A^T) x; in particular ∇_w (λ/2) w^T w = λ w", ("gradient", "="))
 register_rule("gradient-of-bilinear-form", "∇_x (a^T x) = a and ∇_A (u^T A v) = u v^T", ("gradient", "="))
 
-METHOD = ("forward map grounded with symbolic entries (L = Σ dY∘Y with the upstream gradient held fixed; "
-          "at a point, each maximum replaced by its unique largest argument there), differentiated exactly; ")
+def _method(expr, defs):
+    """What was done, saying only what applies: an upstream gradient, maxima."""
+    notes = []
+    if any(g.args[2] != sp.Tuple() for g in _gradients(expr, defs)):
+        notes.append("L = Σ dY∘Y with the upstream gradient held fixed")
+    if any(type(n).__name__ in ("Max", "MaxPool") for n in _nodes(expr, defs)):
+        notes.append("at a point, each maximum replaced by its unique largest argument there")
+    return ("the function grounded with symbolic entries" + (f" ({'; '.join(notes)})" if notes else "")
+            + ", differentiated exactly; ")
+
+
+def _nodes(expr, defs):
+    """Every node of expr, through named definitions."""
+    todo, seen = [expr], set()
+    while todo:
+        for node in sp.preorder_traversal(todo.pop()):
+            yield node
+            if node in defs and node not in seen:
+                seen.add(node)
+                todo.append(defs[node])
+
+
+def _gradients(expr, defs):
+    return [n for n in _nodes(expr, defs) if isinstance(n, Gradient)]
 
 
 def _grounder(ctx, size, random):
@@ -54,7 +78,7 @@ def check_gradient(prev, step, ctx, relation="gradient"):
         worst = Label.PROVED
     how = ("exact rational evaluation at random points (symbolic reduction incomplete)" if worst is Label.RANDOM
            else "difference reduced to 0 by expand/cancel")
-    return Verdict(step.index, relation, worst, METHOD + how,
+    return Verdict(step.index, relation, worst, _method(prev.expr, defs) + how,
                    sizes=sizes if ctx.derivation.dimensions else [],
                    seed=ctx.seed if points else None, points=points)
 
