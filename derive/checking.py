@@ -155,6 +155,7 @@ def _checked_steps(derivation, ctx, seed, timeout, cache):
             # a time-out depends on the machine's load: never stored, so it is tried again
             if key and verdict.method != "time-out":
                 cache.put(key, verdict)
+        verdict.number = step.number
         verdicts.append(verdict)
     return verdicts
 

@@ -138,7 +138,7 @@ def _echo_report(derivation, report):
     click.echo(f"{derivation.name}: {status} ({len(report.verdicts)} steps, {report.seconds:.2f} s)")
     for v in report.verdicts:
         step = derivation.steps[v.index]
-        line = f"  step {v.index:2d} [{step.rule}] {v.relation:>2s}  "
+        line = f"  step {step.number:2d} [{step.rule}] {v.relation:>2s}  "
         if v.ok:
             reused = ", cached" if getattr(v, "cached", False) else ""
             click.echo(line + f"{v.evidence()}  ({v.seconds:.2f} s{reused})")
@@ -265,7 +265,7 @@ def watch_cmd(name, pdf, out, iterations):
                 click.echo(click.style(f"{event.name}: broken: {event.error}", fg="red"))
                 continue
             r = event.report
-            bad = [str(v.index) for v in r.verdicts + r.extras if not v.ok]
+            bad = [str(v.number if v.number is not None else "cross-check") for v in r.verdicts + r.extras if not v.ok]
             status = "verified" if r.ok else click.style(
                 "NOT VERIFIED" + (f" (step(s) {', '.join(bad)})" if bad else " (chain)"), fg="red")
             wrote = ", ".join(str(p) for p in event.written)

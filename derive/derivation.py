@@ -29,7 +29,8 @@ class Step:
     why: str
     options: dict = field(default_factory=dict)
     lineno: int | None = None
-    index: int = 0
+    index: int = 0  # position in Derivation.steps (part starts included)
+    number: int = 0  # the step's number for readers: 1, 2, 3 ... over checked steps; 0 for a part's start
 
     @property
     def is_matrix(self):
@@ -208,7 +209,8 @@ class Derivation:
             raise ProblemError(f"a step must be a sympy expression: {exc}") from None
         check_shapes(expr)
         _, line = _caller_line()
-        self.steps.append(Step(expr, relation, rule, why, options, line, len(self.steps)))
+        number = 0 if relation == "definition" else 1 + sum(1 for s in self.steps if s.relation != "definition")
+        self.steps.append(Step(expr, relation, rule, why, options, line, len(self.steps), number))
         return expr
 
     def result(self, expr):

@@ -130,7 +130,7 @@ def _prose(derivation):
     for text in d.assumptions:
         yield "an assumption", text, None
     for step in d.steps:
-        yield f"the explanation of step {step.index}", step.why, step.lineno
+        yield (f"the explanation of step {step.number}" if step.number else "the chain's start"), step.why, step.lineno
     for part in d.parts:
         yield "a part title", part.title, None
     for _, text in d.notes:

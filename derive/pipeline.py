@@ -145,7 +145,7 @@ def refuse_unverified(job, request):
         name, report = f"{request.name} ({', '.join(i.number for i, _ in failed)})", failed[0][1]
     else:
         name, report = request.name, job.report
-    bad = [str(v.index) for v in report.verdicts if not v.ok]
+    bad = [str(v.number) for v in report.verdicts if not v.ok]
     what = f"step(s) {', '.join(bad)}" if bad else "the chain or its cross-checks"
     tex_path = Path(request.out) / f"{job.stem}.tex"
     for stale in (tex_path, tex_path.with_suffix(".pdf")):

@@ -64,6 +64,7 @@ def _step(step, verdict, derivation):
     rule = derivation.rule_named(step.rule)
     return {
         "index": step.index,
+        "number": step.number,
         "math": latex(step.expr),
         "relation": SYMBOLS.get(step.relation, "="),
         "rule": escape(rule.name),

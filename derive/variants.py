@@ -27,7 +27,7 @@ def variant(name, values):
     report = check(derivation)
     if not report.ok:
         bad = [v for v in report.verdicts + report.extras if not v.ok]
-        what = "; ".join(f"step {v.index}: {v.label.value}"
+        what = "; ".join((f"step {v.number}: " if v.number is not None else "cross-check: ") + v.label.value
                          + (f" ({v.counterexample.describe()})" if v.counterexample else "") for v in bad)
         raise VariantFailed(f"variant {values} of {name} does not verify: {what or report.findings}")
     return derivation, report

@@ -74,6 +74,7 @@ class Verdict:
     argument: str = ""  # why the evidence carries: sizes chosen by the degree rule, a normal form, ...
     sampled: list = field(default_factory=list)  # further sizes checked at exact random points
     assumptions: list = field(default_factory=list)  # what the verdict takes from the author, in words
+    number: int | None = None  # the step's number for readers (Step.number), set by the checking loop
 
     @property
     def ok(self):
@@ -96,7 +97,7 @@ class Verdict:
         return text
 
     def as_dict(self):
-        return {"index": self.index, "relation": self.relation, "label": self.label.value,
+        return {"index": self.index, "number": self.number, "relation": self.relation, "label": self.label.value,
                 "ok": self.ok, "method": self.method,
                 "sizes": [{str(k): _plain(v) for k, v in s.items()} for s in self.sizes],
                 "seed": self.seed, "points": _plain(self.points), "seconds": round(self.seconds, 4),

@@ -91,3 +91,31 @@ def test_broken_tex_leaves_no_pdf_and_reports_log(tmp_path):
                                        (sp.log(2 * sp.pi * sp.Symbol("v")), r"\log{\left(2 \pi v \right)}")])
 def test_sympy_constants_print_as_a_reader_writes_them(expr, tex):
     assert latex(expr) == tex
+
+
+def test_steps_are_numbered_without_gaps_across_parts():
+    """A part's start (and its boxed result) takes no number: 1, 2, 3 ... in the text, the
+    verification table, the terminal and JSON alike."""
+    import re
+    d = load("conv_weight_gradient_variance")
+    assert len(d.parts) > 1
+    report = check(d)
+    numbers = [v.number for v in report.verdicts]
+    assert numbers == list(range(1, len(numbers) + 1))
+    tex = render_tex(d, report)
+    in_text = [int(n) for n in re.findall(r"\\derivejust\{\((\d+)\)", tex)]
+    assert in_text == numbers
+    table = tex.split(r"\subsection*{Verification}")[1]
+    in_table = [int(n) for n in re.findall(r"^(\d+) & ", table, re.M)]
+    assert in_table == numbers
+
+
+def test_a_document_with_a_failed_step_never_claims_every_step_checked():
+    d = load("dropout_tikhonov")
+    wrong = d.with_step(2, d.steps[2].expr * 2)
+    report = check(wrong)
+    assert not report.ok
+    tex = render_tex(wrong, report)
+    assert "every step machine-checked" not in tex
+    assert "not verified" in tex.lower()
+    assert "every step machine-checked" in render_tex(d, check(d))
