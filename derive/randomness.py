@@ -128,7 +128,7 @@ def expect(expr, laws):
     rvars = [s for s in laws if s in free]
     if not rvars:
         return expr
-    rset = set(rvars)
+    rset = {s: k for k, s in enumerate(sorted(rvars, key=lambda s: s.sort_key()))}  # symbol -> its place in a monomial
     total = []
     for monom, coeff in _terms(expr, rset).items():
         factor, unknown = sp.S.One, None
@@ -149,8 +149,9 @@ def expect(expr, laws):
 
 def _terms(e, rset):
     """e as a sparse polynomial in the random symbols: {((var, power), ...): coefficient}.
+    ``rset`` maps each random symbol to its place in a monomial's key.
     Read off the tree (sums merge, products convolve), so nothing is expanded twice."""
-    if not (e.free_symbols & rset):
+    if rset.keys().isdisjoint(e.free_symbols):
         return {(): e}
     if e in rset:
         return {((e, 1),): sp.S.One}
@@ -162,12 +163,12 @@ def _terms(e, rset):
     if isinstance(e, sp.Mul):
         out = {(): sp.S.One}
         for a in e.args:
-            out = _product(out, _terms(a, rset))
+            out = _product(out, _terms(a, rset), rset)
         return out
     if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp > 0:
         base, out = _terms(e.base, rset), {(): sp.S.One}
         for _ in range(int(e.exp)):
-            out = _product(out, base)
+            out = _product(out, base, rset)
         return out
     check_polynomial(e, [v for v in rset if v in e.free_symbols])
     raise Unsupported("expectation of a function that is not a polynomial in the random entries")
@@ -178,14 +179,17 @@ def _merge(out, terms):
         out[m] = out[m] + c if m in out else c
 
 
-def _product(a, b):
+def _product(a, b, order):
     out = {}
     for ma, ca in a.items():
         for mb, cb in b.items():
-            powers = dict(ma)
-            for v, k in mb:
-                powers[v] = powers.get(v, 0) + k
-            m = tuple(sorted(powers.items(), key=lambda vk: vk[0].sort_key()))
+            if not ma or not mb:
+                m = ma or mb
+            else:
+                powers = dict(ma)
+                for v, k in mb:
+                    powers[v] = powers.get(v, 0) + k
+                m = tuple(sorted(powers.items(), key=lambda vk: order[vk[0]]))
             c = ca * cb
             out[m] = out[m] + c if m in out else c
     return {m: c for m, c in out.items() if c != 0}
