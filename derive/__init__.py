@@ -38,7 +38,7 @@ from .signals import Subsampled, one_window, padded, rotated
 from .convolution import (Entry, entries, filter_gradient_differences, filter_gradient_monte_carlo, indexer, isum,
                           per_entry, xcorr)
 from .fir import UnitStep, cases, convolve, plus, power, product, signal, ssum, summation_index, time_index
-from .norms import each, entry, float_verdict, norm, np_spectral_norm, np_unit_rms, rank_one_sign_norms, rms, sign
+from .norms import each, entry, float_verdict, fro, norm, np_spectral_norm, np_unit_rms, rank_one_sign_norms, rms, sign
 from .costs import Cost, Flops, cost_of, counted_costs, grouped, ordered
 
 __all__ = ["Homework", "derivation", "discussion", "Param", "Counterexample", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
@@ -53,6 +53,6 @@ __all__ = ["Homework", "derivation", "discussion", "Param", "Counterexample", "L
            "Equations", "Slide", "TransposeSlide", "as_matrix", "slide", "Subsampled", "one_window", "padded",
            "rotated", "Entry", "entries", "filter_gradient_differences", "filter_gradient_monte_carlo", "indexer",
            "isum", "per_entry", "xcorr", "UnitStep", "cases", "convolve", "plus", "power", "product", "signal",
-           "ssum", "summation_index", "time_index", "each", "entry", "float_verdict", "norm", "np_spectral_norm",
+           "ssum", "summation_index", "time_index", "each", "entry", "float_verdict", "fro", "norm", "np_spectral_norm",
            "np_unit_rms", "rank_one_sign_norms", "rms", "sign", "Cost", "Flops", "cost_of", "counted_costs", "grouped", "ordered"]
 

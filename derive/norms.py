@@ -289,29 +289,36 @@ class SignTransposed(sp.Transpose):
 
 # -- entries with a symbolic index -----------------------------------------------------
 class Entry(MatrixElement):
-    """v_i: entry i of a column vector, printed with its index only."""
+    """v_i: entry i of a column vector, counted from 1 as on paper (stored 0-based, as sympy's
+    MatrixElement is), printed with its index only."""
+
+    @property
+    def number(self):
+        return self.i + 1
 
     def _derive_latex(self, printer):
-        return printer._print(self.parent) + "_{" + printer._print(self.i) + "}"
+        return printer._print(self.parent) + "_{" + printer._print(self.number) + "}"
 
 
 def entry(v, i):
-    return Entry(v, i, 0)
+    """v_i, i counted from 1 (as for_every, indexed and isum count)."""
+    return Entry(v, sp.sympify(i) - 1, 0)
 
 
 class EachIndex(sp.Expr):
-    """A statement about entry i that holds for every i: printed as is, checked at every i."""
+    """A statement about entry i that holds for every i = 1..n: printed as is, checked at every i."""
 
     def __new__(cls, expr, index):
         return super().__new__(cls, sp.sympify(expr), index)
 
     def _derive_ground(self, grounder):
         expr, index = self.args
-        parents = {n.parent for n in sp.preorder_traversal(expr) if isinstance(n, MatrixElement) and n.i == index}
+        parents = {n.parent for n in sp.preorder_traversal(expr)
+                   if isinstance(n, MatrixElement) and index in sp.sympify(n.i).free_symbols}
         if len(parents) != 1:
             raise Unsupported(f"index {index} must index exactly one vector")
         count = grounder.dim(parents.pop().shape[0])
-        values = [grounder.scalar(expr.xreplace({index: k})) for k in range(count)]
+        values = [grounder.scalar(expr.xreplace({index: k})) for k in range(1, count + 1)]
         if not all(_zero(v - values[0]) for v in values[1:]):
             raise Unsupported(f"{expr} depends on {index}")
         return values[0]

@@ -60,6 +60,20 @@ def _without_singular_values(e):
     return e.func(*[a for a in e.args if a is not S]).doit()
 
 
+def _outer_transposed(e):
+    g, x = (_matrix(e, n) for n in ("g", "x"))
+    return x * g.T  # x gᵀ for g xᵀ
+
+
+def _matrix(e, name):
+    return next(m for m in e.atoms(sp.MatrixSymbol) if m.name == name)
+
+
+def _first_entry_only(claim):
+    j = claim.args[1]
+    return claim.func(*claim.args[:-1], claim.args[-1].xreplace({j: 1}))  # x_1 g for x_j g: the index lost
+
+
 MUTANTS = [
     ("softmax_jacobian", 2, _own_index),
     ("layer_norm_backprop", 4, lambda e: e.func(2 * e.expr, *e.ranges)),  # a wrong factor
@@ -72,6 +86,10 @@ MUTANTS = [
     ("attention_cost", 4, _swapped_keys_values),  # Q (VᵀK): a transposed product
     ("ridge_regression", 3, lambda e: e.func(e.lhs, e.rhs.xreplace({_named(e.rhs, "lambda"): 2 * _named(e.rhs, "lambda")}))),
     ("ridge_regression", 9, _without_singular_values),  # S dropped from V (S² + λI)⁻¹ S Uᵀ y
+    ("linear_layer_gradient", 1, _outer_transposed),
+    ("linear_layer_gradient", 3, _first_entry_only),
+    ("linear_layer_gradient", 5, lambda e: 2 * e),  # a factor in the spectral norm
+    ("linear_layer_gradient", 7, lambda e: e**2),  # the squared Frobenius norm for the norm
 ]
 
 
@@ -83,7 +101,7 @@ def test_wrong_variant_is_rejected_with_a_counterexample(name, index, change):
 
 @pytest.mark.parametrize("name", ["softmax_jacobian", "layer_norm_backprop", "gaussian_nll_gradient",
                                   "softmax_cross_entropy", "weight_decay_l2", "adam_bias_correction",
-                                  "xavier_he_initialisation", "ridge_regression"])
+                                  "xavier_he_initialisation", "ridge_regression", "linear_layer_gradient"])
 def test_crosscheck_catches_a_wrong_result(name):
     D = copy.copy(load(name))
     part = D.parts[0]

@@ -134,3 +134,22 @@ def test_inverse_of_a_product_is_kept_as_written():
     assert "V M V^{\\top}" in latex(kept).replace("\\,", " ")
     with pytest.raises(ShapeMismatch):
         inverse(sp.MatrixSymbol("B", 2, 3))
+
+
+def test_entries_count_from_one_in_every_notation():
+    """entry(v, i), indexed(v)[i], column(M, j) and isum all count from 1: mixing them can never
+    shift an index by one (a shifted claim would otherwise pass)."""
+    from derive import Derivation, column, entry, indexed, indexer
+    from derive.grounding import Grounder
+    from derive.printing import latex
+    D = Derivation(name="entries", title="entries", source="", statement="")
+    n = D.dims("n")
+    x = D.vector("x", n, "a vector")
+    g = Grounder(D, {n: 3})
+    first = g.ground(x)[0, 0]
+    assert g.scalar(entry(x, 1)) == first
+    assert g.scalar(indexed(x)[1]) == first
+    assert g.scalar(indexer(x)(1, 1)) == first
+    assert g.ground(column(x.T, 1))[0, 0] == first
+    j = sp.Symbol("j", integer=True, positive=True)
+    assert latex(entry(x, j)) == "x_{j}"
