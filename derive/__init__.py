@@ -20,7 +20,7 @@ from .gradient import grad
 from .recurrence import recurrence
 from .constraints import covariance, nonzero_matrix, nonzero_vector, orthonormal_columns, sums_to_one, unit_rms_vector
 from .calculus import At, Lim, formula, forward, indexed, indices, loss, over, partial
-from .crosschecks import enumerate_masks, iterate_sequence, monte_carlo
+from .crosschecks import convolution_by_numpy, enumerate_masks, iterate_sequence, monte_carlo
 from .finitediff import finite_differences
 from .graphs import computational_graph
 from .grounding import value_at
@@ -45,7 +45,7 @@ __all__ = ["Homework", "derivation", "discussion", "Param", "Counterexample", "L
            "E", "Var", "diag", "diag_sqrt", "hadamard", "inverse", "relu", "sqnorm", "theta",
            "Bernoulli", "MultivariateNormal", "Normal", "covariance", "Symmetric", "ZeroMean", "grad", "partial", "recurrence", "nonzero_matrix", "nonzero_vector", "orthonormal_columns", "sums_to_one",
            "unit_rms_vector", "At", "Lim", "formula", "forward", "indexed", "indices",
-           "loss", "over", "finite_differences", "computational_graph", "enumerate_masks", "iterate_sequence", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol",
+           "loss", "over", "finite_differences", "computational_graph", "convolution_by_numpy", "enumerate_masks", "iterate_sequence", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol",
            "value_at", "BadParam", "change_variables", "minimisers_correspond", "specialise",
            "claim_numerically", "column", "for_every", "index", "gaussian_curves", "stem_plots",
            "AvgPool", "ConvLayer", "Kron", "MaxPool", "Network", "ParamCount", "Plus", "Ratio", "ReceptiveField",

@@ -163,3 +163,56 @@ def iterate_sequence(derivation, part=0, terms=12, points=3, rtol=1e-9):
                        f"{points} random points; largest relative error {worst:.1e} (tolerance {rtol:g})",
                        seed=ctx.seed, points=points)
     return run
+
+
+def convolution_by_numpy(derivation, parts=None, start=-20, stop=100, rtol=1e-12):
+    """Parts whose definition is ``convolve(x, h, n, k)`` of two declared signals: numpy.convolve
+    of the values of x and h on start..stop−1 (each read from its declaration, exactly, then in
+    floats) against the part's stated result at every n from ``start`` to ``stop + start − 1``,
+    where the truncation is exact.  Both signals must vanish below ``start``: checked on the 20
+    integers before it (a signal that does not is this check's failure, not a pass)."""
+    from .fir import SequenceSum, SignalValue, signal_definitions
+    from .sequences import sequence_terms, value_at
+
+    def factors(q):
+        body = derivation.steps[q.start].expr
+        if not (isinstance(body, SequenceSum) and body.limits[0][1:] == (-sp.oo, sp.oo)):
+            return None
+        k = body.limits[0][0]
+        sigs = [f for f in sp.Mul.make_args(body.function) if isinstance(f, SignalValue)]
+        if len(sigs) != 2 or len(sp.Mul.make_args(body.function)) != 2 or sigs[0].args[0] != k:
+            return None
+        (n,) = sigs[1].args[0].free_symbols - {k}
+        if sp.expand(sigs[1].args[0] - (n - k)) != 0:
+            return None
+        return type(sigs[0]), type(sigs[1]), n, q
+
+    def run():
+        defs = signal_definitions(derivation)
+        chosen = [derivation.parts[i] for i in parts] if parts is not None else derivation.parts
+        found = [f for f in map(factors, chosen) if f is not None]
+        if not found:
+            raise ValueError("no part starts at convolve(x, h, n, k) of two declared signals")
+        worst, checked = 0.0, 0
+        for x, h, n, q in found:
+            values = {}
+            for sig in (x, h):
+                terms = sequence_terms(sig(n), defs)
+                if any(value_at(terms, n, v) != 0 for v in range(start - 20, start)):
+                    raise ValueError(f"{sig.__name__} does not vanish below n = {start}")
+                values[sig] = np.array([float(value_at(terms, n, v)) for v in range(start, stop)])
+            direct = np.convolve(values[x], values[h])  # index i is n = i + 2·start
+            stated = sequence_terms(q.result, defs)
+            for v in range(start, stop + start):
+                got, want = direct[v - 2 * start], float(value_at(stated, n, v))
+                err = abs(got - want) / max(1.0, abs(want))
+                worst, checked = max(worst, err), checked + 1
+                if not err <= rtol:
+                    cx = Counterexample({}, {str(n): str(v)}, f"{got:.12g}", f"{want:.12g}",
+                                        "numpy convolution vs the stated result")
+                    return Verdict(-1, "cross-check", Label.FAILED, "numpy convolution", counterexample=cx)
+        return Verdict(-1, "cross-check", Label.NUMERIC,
+                       f"numpy.convolve in floats at every n from {start} to {stop + start - 1} "
+                       f"({len(found)} part{'s' if len(found) > 1 else ''}): relative error at most "
+                       f"{worst:.1e} (tolerance {rtol:g})", points=checked)
+    return run

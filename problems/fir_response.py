@@ -1,11 +1,10 @@
 """The response of a first-order filter to a pulse, and to the delayed pulse (HW4 Q3(a)-(b))."""
 from fractions import Fraction
 
-import numpy as np
 import sympy as sp
 
-from derive import (cases, convolve as convolution, Counterexample, Derivation, Label, Param, plus, power,
-                    product, signal, ssum, stem_plots, summation_index, time_index, UnitStep, Verdict)
+from derive import (cases, convolution_by_numpy, convolve as convolution, Derivation, Param, plus, power, product,
+                    signal, ssum, stem_plots, summation_index, time_index, UnitStep)
 
 PARAMS = [
     Param("length", "int", 7, meaning="the pulse is 1 for n = 0, ..., L - 1",
@@ -91,36 +90,12 @@ def build(length, ratio, shift):
     ya, yb = D.parts[0].result, D.parts[1].result
     D.figure(stem_plots([("y(n)", [(v, ya.at(v)) for v in window]), ("y_2(n)", [(v, yb.at(v)) for v in window])]),
              rf"Stem plots of $y$ and $y_2$ for ${window[0]} \le n \le {window[-1]}$, from the closed forms above.")
-    D.crosscheck("numpy convolution of the pulse with the truncated impulse response",
-                 _numpy_check(L, float(r), s, ya, yb))
+    D.crosscheck("numpy convolution of the pulse with the truncated impulse response", convolution_by_numpy(D))
     return D
 
 
 def _last(L, s):
     return max(12, L + s)
-
-
-def _numpy_check(L, r, s, ya, yb, horizon=80, rtol=1e-12):
-    """np.convolve of the pulse with r^n for n < horizon; exact for every output index below it."""
-    def run():
-        pulse = np.ones(L)
-        impulse = r ** np.arange(horizon)
-        direct = np.convolve(pulse, impulse)[:horizon]
-        worst = 0.0
-        for result, delay in ((ya, 0), (yb, s)):
-            for v in range(-10, horizon - 1):
-                got = direct[v - delay] if 0 <= v - delay < horizon else 0.0
-                want = float(result.at(v))
-                err = abs(got - want) / max(1.0, abs(want))
-                worst = max(worst, err)
-                if not err <= rtol:
-                    cx = Counterexample({}, {"n": str(v)}, f"{got:.12g}", f"{want:.12g}",
-                                        "numpy convolution vs the closed form")
-                    return Verdict(-1, "cross-check", Label.FAILED, "numpy convolution", counterexample=cx)
-        return Verdict(-1, "cross-check", Label.NUMERIC,
-                       f"numpy.convolve in floats at every n from -10 to {horizon - 2}, both parts: relative "
-                       f"error at most {worst:.1e} (tolerance {rtol:g})")
-    return run
 
 
 DERIVATION = build(**{p.name: p.default for p in PARAMS})

@@ -86,6 +86,8 @@ MUTANTS = [
     ("attention_cost", 4, _swapped_keys_values),  # Q (VᵀK): a transposed product
     ("ridge_regression", 3, lambda e: e.func(e.lhs, e.rhs.xreplace({_named(e.rhs, "lambda"): 2 * _named(e.rhs, "lambda")}))),
     ("ridge_regression", 9, _without_singular_values),  # S dropped from V (S² + λI)⁻¹ S Uᵀ y
+    ("step_response", 4, lambda e: e.xreplace({_named(e, "n") + 1: _named(e, "n")})),  # (1/2)^n: off by one
+    ("step_response", 2, lambda e: e.xreplace({sp.S.Zero: sp.S.One})),  # the k = 0 term lost
     ("linear_layer_gradient", 1, _outer_transposed),
     ("linear_layer_gradient", 3, _first_entry_only),
     ("linear_layer_gradient", 5, lambda e: 2 * e),  # a factor in the spectral norm
@@ -101,14 +103,16 @@ def test_wrong_variant_is_rejected_with_a_counterexample(name, index, change):
 
 @pytest.mark.parametrize("name", ["softmax_jacobian", "layer_norm_backprop", "gaussian_nll_gradient",
                                   "softmax_cross_entropy", "weight_decay_l2", "adam_bias_correction",
-                                  "xavier_he_initialisation", "ridge_regression", "linear_layer_gradient"])
+                                  "xavier_he_initialisation", "ridge_regression", "linear_layer_gradient",
+                                  "step_response"])
 def test_crosscheck_catches_a_wrong_result(name):
     D = copy.copy(load(name))
     part = D.parts[0]
     wrong = dataclasses.replace(part, result=2 * part.result)
     D.parts = [wrong] + D.parts[1:]
     kind = {"adam_bias_correction": derive.iterate_sequence,
-            "xavier_he_initialisation": derive.monte_carlo}.get(name, derive.finite_differences)
+            "xavier_he_initialisation": derive.monte_carlo,
+            "step_response": lambda D, part: derive.convolution_by_numpy(D, parts=[part])}.get(name, derive.finite_differences)
     verdict = run_crosscheck("cross-check", kind(D, part=0), 1)
     assert verdict.label is Label.FAILED and verdict.counterexample is not None
 
