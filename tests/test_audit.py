@@ -239,3 +239,225 @@ def test_proportional_needs_its_variable(tmp_path):
     result = CliRunner().invoke(main, ["audit", str(doc), "--json"])
     step = json.loads(result.output)["chains"][0]["steps"][1]
     assert step["verdict"] == "unparsed" and "const: w" in step["message"]
+
+
+# -- sums, entries and derivatives ------------------------------------------------------------
+CALC = {"dims": ["n", "d"], "matrices": {"X": ["n", "d"]}, "vectors": {"y": "n", "w": "d", "x": "n"},
+        "scalars": {r"\lambda": "positive", r"\mu": "real", "a": "real"},
+        "indices": {"i": "n", "j": [1, "d"], "k": "d"}}
+
+
+def _reader(given=CALC):
+    decl = from_dict(given, "t")
+    return decl, decl.reader()
+
+
+def test_sums_entries_and_derivatives_are_the_engines_objects():
+    import sympy as sp
+    from derive import grad, isum, partial, sqnorm
+    from derive.calculus import Entry
+    from derive.audit.parser import index_symbol
+    decl, r = _reader()
+    X, y, w, x, mu, n, d = (decl.table[k] for k in ("X", "y", "w", "x", r"\mu", "n", "d"))
+    i, j, k = (index_symbol(c) for c in "ijk")
+    assert r.parse(r"\sum_{i=1}^{n} x_i").expr == isum(Entry(x, i), (i, 1, n))
+    assert r.parse(r"\sum_i x_i").expr == isum(Entry(x, i), (i, 1, n))  # the range declared in indices
+    assert r.parse(r"\sum_{i,j} X_{ij}").expr == isum(Entry(X, i, j), (i, 1, n), (j, 1, d))
+    assert r.parse(r"\sum_{i=1}^{n} \sum_{j=1}^{d} X_{i,j} w_j").expr == \
+        isum(isum(Entry(X, i, j) * Entry(w, j), (j, 1, d)), (i, 1, n))
+    assert r.parse(r"\frac{\partial \mu^2}{\partial \mu}").expr == partial(mu ** 2, mu)
+    assert r.parse(r"\partial_\mu \mu^2").expr == partial(mu ** 2, mu)
+    assert r.parse(r"\frac{\partial}{\partial w} \|y - Xw\|_2^2").expr == grad(sqnorm(y - X * w), w)
+    assert r.parse(r"\nabla_{w} \|y - Xw\|_2^2").expr == grad(sqnorm(y - X * w), w)
+    free = r.parse(r"\frac{\partial \mu w_k}{\partial w_k}")
+    assert free.free == (k,) and free.expr == partial(mu * Entry(w, k), Entry(w, k))
+    # a sum applies to the factors after it, up to the next + or - outside brackets
+    assert r.parse(r"\frac{1}{n}\sum_{i=1}^{n} x_i x_i + \mu").expr == \
+        sp.Rational(1, 1) / n * isum(Entry(x, i) * Entry(x, i), (i, 1, n)) + mu
+
+
+@pytest.mark.parametrize("steps, kinds", [
+    ([r"\sum_{k=1}^{n} k", r"\frac{n(n+1)}{2}"], ["start", "valid"]),
+    ([r"\sum_{k=1}^{n} k", r"\frac{n(n+1)}{2} + (n-2)(n-3)"], ["start", "invalid"]),  # equal at n = 2, 3 only
+    ([r"\sum_{m=0}^{3} 0^m", "1"], ["start", "valid"]),  # 0^0 = 1: no positivity is assumed of an index
+    ([r"\frac{\partial}{\partial \mu} \sum_{i=1}^{n} (x_i - \mu)^2", r"2n\mu - 2\sum_i x_i"], ["start", "valid"]),
+    ([r"\frac{\partial}{\partial \mu} \sum_{i=1}^{n} (x_i - \mu)^2",
+      r"2(n + (n-2)(n-3)(d-2)(d-3))\mu - 2\sum_i x_i"], ["start", "invalid"]),  # a factor equal to n at 2 and 3
+    ([r"\nabla_w (\|y - Xw\|_2^2 + \lambda \|w\|_2^2)", r"2X^\top (Xw - y) + 2\lambda w"], ["start", "valid"]),
+    ([r"\nabla_w (\|y - Xw\|_2^2 + \lambda \|w\|_2^2)", r"2X (Xw - y) + 2\lambda w"], ["start", "ill-formed"]),
+    ([r"\frac{\partial \|w\|_2^2}{\partial w_k}", r"2 w_k", "0"], ["start", "valid", "invalid"]),
+    ([r"\partial_a \exp(a^2)", r"2a\exp(a^2)", r"a\exp(a^2)"], ["start", "valid", "invalid"]),
+])
+def test_sums_and_derivatives_in_written_chains(steps, kinds):
+    written = [(t, None if n == 0 else "=") for n, t in enumerate(steps)]
+    out = audit_chain(from_dict(CALC, "t"), written)
+    assert [s.kind for s in out] == kinds, [(s.kind, s.message) for s in out]
+
+
+@pytest.mark.parametrize("tex, reason", [
+    (r"\frac{\partial^2 L}{\partial a^2}", "position"),  # second derivatives are not read
+    (r"\prod_{i=1}^{n} x_i", r"\prod is not read"),
+    (r"\sum_{i \in S} x_i", "sum over a set"),
+    (r"\sum_{l} x_l", "range of l is not declared"),
+    (r"\sum_{i=1}^{n} w_i", "runs to n, but w has d"),
+    (r"\sum_{i=1}^{n} \sum_{i=1}^{n} x_i", "bound twice"),
+    (r"\frac{\partial}{\partial n} n^2", "not a declared variable"),
+    (r"\frac{\partial}{\partial w} X w", "only derivatives and gradients of scalars"),
+    (r"\frac{\partial L}{\partial w}", "undeclared identifier L"),
+    (r"x_i", "x_i"),  # fine alone: a claim for every i (checked below)
+    (r"w_{12}", "w_12"),
+    (r"\mu_1", r"\mu is a scalar"),
+    (r"X_1", "two indices"),
+    (r"x_12", "reads in TeX as _1 followed by 2"),
+    (r"\mu^23", "reads in TeX as ^2 followed by 3"),
+])
+def test_unsupported_sums_and_derivatives_are_refused_with_a_reason(tex, reason):
+    from derive.audit.parser import IllFormed, Unparsed
+    _, r = _reader()
+    if tex in ("x_i", "w_{12}"):  # readable: an entry with a free index, and entry 12 of w
+        assert r.parse(tex).free or tex == "w_{12}"
+        return
+    with pytest.raises((Unparsed, IllFormed)) as exc:
+        r.parse(tex)
+    assert reason in str(exc.value) or (reason == "position" and exc.value.position is not None), str(exc.value)
+
+
+def test_a_document_with_sums_and_derivatives_runs_without_traceback(tmp_path):
+    text = ("---\ndims: [n]\nvectors:\n  x: n\nscalars:\n  \\mu: real\n---\n"
+            "$$ \\frac{\\partial}{\\partial \\mu} \\sum_{i=1}^{n} (x_i - \\mu)^2 = -2 \\sum_{i=1}^{n} (x_i - \\mu) "
+            "= \\frac{\\partial^2}{\\partial \\mu^2} \\mu = \\prod_i x_i = \\sum_k x_k $$\n")
+    result = CliRunner().invoke(main, ["audit", "--json", _write(tmp_path, "s.md", text)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    kinds = [s["verdict"] for s in json.loads(result.output)["chains"][0]["steps"]]
+    assert kinds == ["start", "valid", "unparsed", "unparsed", "unparsed"]
+
+
+# -- readings: the usual notations, and ambiguity refused ------------------------------------------
+NOTATION = {"dims": ["n", "d"], "matrices": {"X": ["n", "d"], "A": ["d", "d"]}, "vectors": {"y": "n", "w": "d"},
+            "scalars": {"p": "probability", r"\lambda": "positive"},
+            "random": {"R": {"shape": ["n", "d"], "law": r"\operatorname{Bernoulli}(p)"}}, "indices": {"k": "n"}}
+
+
+def _notation_cases():
+    import sympy as sp
+    from derive import E, diag, hadamard, isum, partial, sqnorm
+    from derive.calculus import Entry
+    from derive.audit.parser import index_symbol
+    t = from_dict(NOTATION, "t").table
+    X, A, y, w, p, lam, R, n = (t[k] for k in ("X", "A", "y", "w", "p", r"\lambda", "R", "n"))
+    k = index_symbol("k")
+    return [
+        (r"X^\top y", X.T * y), (r"X^T y", X.T * y), (r"X' y", X.T * y), (r"X^{\top} y", X.T * y),
+        (r"(R \odot X) w", hadamard(R, X) * w), (r"(R \circ X) w", hadamard(R, X) * w),
+        (r"\|y - Xw\|_2^2", sqnorm(y - X * w)), (r"\left\| y - X w \right\|^2", sqnorm(y - X * w)),
+        (r"\mathbb{E}_R[(R \odot X) w]", E((R,), hadamard(R, X) * w)),
+        (r"\operatorname{diag}(X^\top X)", diag(X.T * X)), (r"\frac{1}{2} w^\top A w", sp.Rational(1, 2) * w.T * A * w),
+        (r"p(1-p)", p * (1 - p)), (r"\lambda w^\top w", lam * w.T * w),
+        (r"\sum_{k=1}^{n} y_k^2", isum(Entry(y, k) ** 2, (k, 1, n))),
+        (r"\frac{\partial \lambda^2}{\partial \lambda}", partial(lam ** 2, lam)),
+    ]
+
+
+@pytest.mark.parametrize("number", range(15))
+def test_the_usual_notations_read_as_intended(number):
+    tex, expected = _notation_cases()[number]
+    assert from_dict(NOTATION, "t").reader().parse(tex).expr == expected, tex
+
+
+@pytest.mark.parametrize("given, tex, reason", [
+    ({"scalars": {"a": "real", "b": "real", "c": "real"}}, "f(b+c)", "a function is not read"),
+    ({"scalars": {"a": "real", "b": "real", "ab": "real"}}, "ab + 1", "reads as a b or as ab"),
+    ({"scalars": {"a": "real", "b": "real", "ab": "real"}}, "a b + 1", "reads as a b or as ab"),
+    ({"scalars": {"x": "real", "xy": "real", "y": "real", "yz": "real", "z": "real"}}, "xyz", "reads as"),
+    ({"dims": ["n"], "matrices": {"A": ["n", "n"]}, "scalars": {"T": "real"}}, "A^T A", "T is declared"),
+    ({"dims": ["n"], "matrices": {"A": ["n", "n"], "B": ["n", "n"], "C": ["n", "n"]}}, r"A \odot B C",
+     "ambiguous: the step reads both"),
+    ({"dims": ["n"], "vectors": {"x": "n"}, "scalars": {"x_1": "real"}}, "x_1 + 1", "also an entry of"),
+    ({"dims": ["n"], "vectors": {"x": "n"}, "indices": {"i": "n"}}, r"\sum_i x_i + x_i", "bound by a sum and also"),
+    ({"dims": ["n"], "vectors": {"x": "n"}, "indices": {"i": "n"}}, r"\sum_i x_i \odot x_i", "bound by a sum and also"),
+    ({"dims": ["n", "d"], "scalars": {"w": "real"}}, r"\frac{d}{dw} w^2", "d could be a dimension"),
+    ({"dims": ["n"], "vectors": {"x": "n"}}, r"\sum_{n=1}^{3} x_n", "index n is also a declared name"),
+])
+def test_ambiguous_input_is_refused_with_a_reason(given, tex, reason):
+    from derive.audit.parser import Unparsed
+    with pytest.raises(Unparsed) as exc:
+        from_dict(given, "t").reader().parse(tex)
+    assert reason in str(exc.value), str(exc.value)
+
+
+def test_a_declared_scalar_before_a_bracket_is_a_product():
+    decl = from_dict({"scalars": {"a": "real", "b": "real", "c": "real"}}, "t")
+    a, b, c = (decl.table[k] for k in "abc")
+    assert decl.reader().parse("a(b+c)").expr == a * (b + c)
+
+
+@pytest.mark.parametrize("spec, reason", [
+    ({"dims": ["n"], "indices": {"ij": "n"}}, "one Latin letter"),
+    ({"dims": ["n"], "indices": {"n": "n"}}, "also a declared name"),
+    ({"dims": ["n"], "indices": {"k": ["1", "n", "2"]}}, "[first, last]"),
+    ({"dims": ["n"], "indices": {"k": "1.5"}}, "integers or dimensions"),
+    ({"dims": ["n"], "indices": {"k": "n"}, "scalars": {"k": "real"}}, "also declared as an index"),
+])
+def test_bad_index_declarations_are_refused(spec, reason):
+    from derive.audit.declarations import BadDeclarations
+    with pytest.raises(BadDeclarations) as exc:
+        from_dict(spec, "t")
+    assert reason in str(exc.value)
+
+
+# -- the LaTeX and PDF report ------------------------------------------------------------------
+HOSTILE = [r"\input{/etc/passwd}", r"\write18{rm -rf ~}", r"\immediate\write18{ls}", r"\def\x{1}",
+           r"\catcode`\^=13", r"^^5cinput{/etc/passwd}", r"\text{\input{/etc/passwd}}", r"\csname input\endcsname",
+           r"\openout1=x", r"\usepackage{x}", r"\begin{verbatim}", r"w % comment", r"w $ \relax $", r"\left( w",
+           r"w^", r"\let\frac\input", r"\expandafter", r"\newcommand{\x}{1}", r"\jobname", r"\special{x}"]
+
+
+@pytest.mark.parametrize("tex", HOSTILE)
+def test_unsafe_author_latex_is_never_typeset(tex):
+    from derive.audit.report import safe_math, latex
+    from derive.audit.chain import AuditStep
+    assert safe_math(tex) is None
+    doc = latex("x.md", [(None, [AuditStep(0, tex, None, "unparsed", tex)])])
+    body = doc.split(r"\begin{document}", 1)[1]
+    # nothing of the author's reaches TeX as a command: every backslash of it is \textbackslash{}
+    for word in ("input", "write", "def", "catcode", "csname", "openout", "usepackage", "begin{verbatim}",
+                 "let", "expandafter", "newcommand", "jobname", "special", "relax"):
+        assert "\\" + word not in body.replace(r"\textbackslash{}" + word, ""), word
+    assert "^^" not in body and "%" not in body.replace(r"\%", "")
+
+
+def test_safe_author_latex_is_typeset_as_written():
+    from derive.audit.report import safe_math
+    for tex in [r"\frac{1}{2}(3I_{d_{out}} - WW^\top)W", r"\left\| y - Xw \right\|_2^2 + \lambda \|w\|^2",
+                r"\mathbb{E}_R\left[(R \odot X) w\right]", r"\sum_{i=1}^{n} \frac{\partial L}{\partial w_i}",
+                r"\operatorname{diag}(X^\top X) + \text{const}"]:
+        assert safe_math(tex) == tex
+
+
+def test_a_latex_report_shows_the_authors_lines_and_the_first_wrong_step(tmp_path):
+    report = tmp_path / "report.tex"
+    result = CliRunner().invoke(main, ["audit", _write(tmp_path, "ns.md", NEWTON_SCHULZ), "--report", str(report)])
+    assert result.exit_code == 1
+    text = report.read_text()
+    assert r"$\displaystyle \frac{1}{2}(3W - W^\top W W)$" in text and "First wrong step: 2}" in text
+    assert "(line 14)" in text and r"\begin{document}" in text
+
+
+def test_a_report_never_overwrites_the_audited_document(tmp_path):
+    text = "% derive:\n% dims: [n]\n% matrices:\n%   A: [n, n]\n\\[ (A^T)^T = A \\]\n"
+    path = _write(tmp_path, "a.tex", text)
+    for target in ("a.tex", "a.pdf"):
+        result = CliRunner().invoke(main, ["audit", path, "--report", str(tmp_path / target)])
+        assert result.exit_code == 2 and "overwrite" in result.output
+    assert Path(path).read_text() == text
+
+
+@pytest.mark.skipif(not __import__("shutil").which("latexmk"), reason="latexmk is not installed")
+def test_a_pdf_report_compiles_even_with_hostile_lines(tmp_path):
+    hostile = NEWTON_SCHULZ + "\n$$\n\\input{/etc/passwd} W = ^^5cinput W = \\frac{W\n$$\n"
+    report = tmp_path / "out" / "report.pdf"
+    report.parent.mkdir()
+    result = CliRunner().invoke(main, ["audit", _write(tmp_path, "ns.md", hostile), "--report", str(report)])
+    assert result.exit_code == 1, result.output
+    assert report.read_bytes().startswith(b"%PDF") and (tmp_path / "out" / "report.tex").is_file()
+    assert "root:" not in (tmp_path / "out" / "report.tex").read_text()

@@ -5,6 +5,10 @@ starts the chain, and every later well-formed step is checked against the last w
 one by the checker of its relation, exactly as a problem file's step would be.  A step that
 does not read is ``unparsed``, one whose shapes do not fit ``ill-formed``; checking goes on.
 A step that reads identical to its predecessor is accepted: written chains restate.
+A chain with a free index (∂L/∂w_k = …, k declared in ``indices``) is a claim for every value
+of it: each step is the engine's ``over((k, d))`` of its formula.  Derivatives and gradients
+are checked by the equality checker, which grounds them (exact differentiation) at the sizes
+its size rule asks for.
 """
 import re
 from dataclasses import dataclass, replace
@@ -72,15 +76,25 @@ def audit_chain(decl, written, lines=None, time_limit=None):
     tex_at = {}  # engine step index -> its LaTeX as written
     out, checked = [], []  # checked: (AuditStep, index of its engine step)
     consts, previous_const = set(), False  # indices of steps equal to their predecessor up to "+ const"
+    readings = []
+    for tex, _ in written:
+        try:
+            readings.append(reader.parse(tex))
+        except (Unparsed, IllFormed, ShapeMismatch) as exc:
+            readings.append(exc)
+    each = _for_every(decl, readings)
     for index, (tex, relation) in enumerate(written):
         line = lines[index] if lines else None
-        try:
-            parsed = reader.parse(tex)
-            expr = parsed.expr
-        except Unparsed as exc:
-            out.append(AuditStep(index, tex, relation, UNPARSED, str(exc), line=line))
+        parsed = readings[index]
+        if isinstance(parsed, Unparsed):
+            out.append(AuditStep(index, tex, relation, UNPARSED, str(parsed), line=line))
             continue
-        except (IllFormed, ShapeMismatch) as exc:
+        if isinstance(parsed, Exception):
+            out.append(AuditStep(index, tex, relation, ILL_FORMED, str(parsed), line=line))
+            continue
+        try:
+            expr = each(parsed.expr)
+        except (ProblemError, ShapeMismatch) as exc:
             out.append(AuditStep(index, tex, relation, ILL_FORMED, str(exc), line=line))
             continue
         if not D.steps:
@@ -148,6 +162,29 @@ def audit_chain(decl, written, lines=None, time_limit=None):
         else:
             step.message = verdict.evidence() if hasattr(verdict, "evidence") else verdict.label.value
     return out
+
+
+def _for_every(decl, readings):
+    """The claim "for every value of the chain's free indices": the engine's over(...)."""
+    from ..calculus import over
+    free = []
+    for r in readings:
+        for s in getattr(r, "free", ()):
+            if s not in free:
+                free.append(s)
+    if not free:
+        return lambda expr: expr
+    free.sort(key=lambda s: list(decl.indices).index(s.name))
+    claim = over(*[(s, decl.indices[s.name][1]) for s in free])
+
+    def each(expr):
+        if getattr(expr, "is_Matrix", False):
+            if expr.shape != (1, 1):
+                raise ShapeMismatch(f"the chain holds for every {', '.join(map(str, free))}, but this step is a "
+                                    f"{expr.shape[0]}×{expr.shape[1]} matrix, not a scalar formula")
+            expr = expr[0, 0]
+        return claim(expr)
+    return each
 
 
 def _moved_copy(D, var):

@@ -56,20 +56,45 @@ def audit_document(path, given=None, time_limit=None):
     return [(c, audit_chain(decl, c.written(), c.lines, time_limit)) for c in found]
 
 
+def write_report(path, results, report):
+    """REPORT.md: Markdown; REPORT.tex: a LaTeX document; REPORT.pdf: that document compiled
+    with latexmk (derive.pdf: no shell escape, a private build directory; the .tex is kept
+    next to it)."""
+    from .report import latex, markdown
+    target = Path(report)
+    suffix = target.suffix.lower()
+    written = [target] + ([target.with_suffix(".tex")] if suffix == ".pdf" else [])
+    if any(w.resolve() == Path(path).resolve() for w in written):
+        raise BrokenInput(f"the report {report} would overwrite the document being audited")
+    if suffix == ".pdf":
+        from ..errors import DeriveError
+        from ..pdf import CompileError, publish
+        try:
+            try:
+                publish(target.parent, target.stem, latex(path, results), pdf=True)
+            except CompileError:  # TeX refused a step that looked safe: show every step as text
+                publish(target.parent, target.stem, latex(path, results, typeset=False), pdf=True)
+        except CompileError as exc:
+            raise BrokenInput(f"{exc}\n{exc.log_excerpt}") from None
+        except DeriveError as exc:
+            raise BrokenInput(str(exc)) from None
+        return
+    body = latex(path, results) if suffix == ".tex" else markdown(path, results)
+    try:
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(body, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise BrokenInput(f"cannot write {report}: {exc.strerror or exc}") from None
+
+
 def run(path, given=None, as_json=False, time_limit=None, report=None):
-    """`derive audit`: print the verdicts of every chain of the document (and write a Markdown
-    report); exit 0, 1 or 2."""
+    """`derive audit`: print the verdicts of every chain of the document (and write a report:
+    Markdown, LaTeX or PDF by the suffix of ``report``); exit 0, 1 or 2."""
     results = audit_document(path, given, time_limit)
     ok = all(s.ok for _, steps in results for s in steps)
     if report:
-        from .report import markdown
-        target = Path(report)
-        try:
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_text(markdown(path, results), encoding="utf-8")
-            tmp.replace(target)
-        except OSError as exc:
-            raise BrokenInput(f"cannot write {report}: {exc.strerror or exc}") from None
+        write_report(path, results, report)
     if as_json:
         click.echo(dumps(document("audit", 0 if ok else 1, None, file=str(path), chains=[
             {"first_wrong": first_wrong(steps), "steps": [s.as_dict() for s in steps]} for _, steps in results])))

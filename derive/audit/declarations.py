@@ -11,6 +11,8 @@ The result is a ``Derivation`` with the declarations made through its authoring 
     matrices: {X: [n, d]}
     vectors: {y: n, w: d}
     random: {R: {shape: [n, d], law: \\operatorname{Bernoulli}(p)}}
+    indices: {k: [1, d], i: n}     # ranges of index letters (i: n means 1..n), for a bare \\sum_k
+                                   # and for a free index (the step then holds for every k)
     define: {\\Gamma: \\operatorname{diag}(X^T X)^{1/2}}
     aliases: {\\tilde{\\Gamma}: \\Gamma}
     substitution: {w: \\Gamma^{-1}\\tilde{w}}
@@ -32,7 +34,7 @@ from .normalize import normalize
 from .parser import IllFormed, Reader, Unparsed
 
 KNOWN_KEYS = {"given", "dims", "scalars", "matrices", "vectors", "random", "define", "aliases",
-              "substitution", "const", "answer", "assume", "lhs"}
+              "substitution", "const", "answer", "assume", "lhs", "indices"}
 
 
 class BadDeclarations(DeriveError):
@@ -46,19 +48,28 @@ class Declarations:
     substitutions: dict = field(default_factory=dict)  # {old: new}
     const: object = None  # the variable of "+ const"
     answer: object = None
+    indices: dict = field(default_factory=dict)  # index letter -> (first, last)
 
     @property
     def random(self):
         return tuple(d.obj for d in self.derivation.of_kind("random"))
 
+    @property
+    def variables(self):
+        """What a derivative may be taken with respect to: declared scalars, vectors, matrices."""
+        return {d.obj for d in self.derivation.declared if d.kind in ("scalar", "matrix", "random", "unknown")}
+
     def reader(self):
-        return Reader(self.table, self.random)
+        return Reader(self.table, self.random, indices=self.indices, variables=self.variables)
 
     def parse(self, tex, what):
         try:
-            return self.reader().parse(str(tex)).expr
+            parsed = self.reader().parse(str(tex))
         except (Unparsed, IllFormed) as exc:
             raise BadDeclarations(f"{what}: {exc}") from None
+        if parsed.free:
+            raise BadDeclarations(f"{what}: the index {parsed.free[0]} is free here")
+        return parsed.expr
 
 
 def sympy_name(tex):
@@ -155,11 +166,26 @@ def from_dict(spec, name="audit"):
         key = normalize(str(tex))
         if key in decl.table:
             raise BadDeclarations(f"{tex} is declared twice")
+        if key in decl.indices:
+            raise BadDeclarations(f"{tex} is also declared as an index")
         decl.table[key] = obj
         return obj
 
     for tex in _names(spec.get("dims", [])):
         add(tex, D.dims(sympy_name(tex)))
+    for letter, span in _mapping(spec, "indices").items():
+        letter = str(letter)
+        if not re.fullmatch(r"[A-Za-z]", letter):
+            raise BadDeclarations(f"the index {letter!r} must be one Latin letter")
+        if letter in decl.table:
+            raise BadDeclarations(f"the index {letter} is also a declared name")
+        items = span if isinstance(span, list) else [1, span]
+        if len(items) != 2:
+            raise BadDeclarations(f"the range of the index {letter} must be [first, last] or last")
+        bounds = [decl.parse(str(b), f"range of the index {letter}") for b in items]
+        if not all(getattr(b, "is_integer", False) for b in bounds):
+            raise BadDeclarations(f"the range of the index {letter} must be integers or dimensions, got {items}")
+        decl.indices[letter] = tuple(bounds)
     try:
         for tex, dom in _mapping(spec, "scalars").items():
             add(tex, D.scalars(sympy_name(tex), str(dom)))

@@ -3,7 +3,7 @@
 Declared names are one terminal, tried before anything else; any other command or letter
 lexes as UNKNOWN so the parser can name it.  The grammar keeps both precedences of
 \\odot against juxtaposition ((R \\odot X) w and R \\odot (X w)): the reader's reading is
-the only well-formed one, and readings.py refuses when two well-formed readings differ.
+the only well-formed one, and parser.py refuses when two well-formed readings differ.
 """
 import re
 
@@ -16,19 +16,46 @@ lead: ADDOP? hterm
 ?hterm: product
       | hterm ODOT product -> hadamard
 product: pfactor (CDOT? pfactor)*
+       | (pfactor (CDOT? pfactor)* CDOT?)? bigop
+bigop: SUM sumhead product -> bigsum
+     | dop product -> dapply
+dop: FRAC "{" PARTIAL "}" "{" PARTIAL dvar "}"
+   | PARTIAL "_" dvar
+   | PARTIAL "_" "{" dvar "}"
+   | NABLA "_" dvar
+   | NABLA "_" "{" dvar "}"
+dvar: NAME
+    | NAME isub
+sumhead: "_" INDEX -> sum_declared
+       | "_" "{" INDEX ("," INDEX)* "}" -> sum_declared
+       | "_" "{" INDEX "=" iexpr "}" "^" ibound -> sum_range
+ibound: NUMBER | NAME | INDEX | "{" iexpr "}"
+iexpr: iatom (ADDOP iatom)*
+       | ADDOP iatom (ADDOP iatom)*
+?iatom: NUMBER | NAME | INDEX
+isub: "_" INDEX -> isub_one
+    | "_" NUMBER -> isub_bare_number
+    | "_" NAME -> isub_name
+    | "_" "{" iexpr ("," iexpr)* "}" -> isub_list
+    | "_" "{" INDEX INDEX "}" -> isub_pair
 ?pfactor: power
         | pfactor ODOT power -> hadamard
 ?power: atom
       | power "^" TOP -> transpose
-      | power "^" NUMBER -> power
+      | power "^" NUMBER -> power_bare
       | power "^" "{" NUMBER "/" NUMBER "}" -> power_fraction
       | power "^" "{" sum "}" -> power
-      | power "^" NAME -> power
+      | power "^" NAME -> power_bare
+      | power "^" INDEX -> power_bare
 ?atom: NAME -> name
      | NUMBER -> number
      | "(" sum ")"
+     | "(" sum ")" isub -> bracket_entry
      | "{" sum "}"
      | FRAC "{" sum "}" "{" sum "}" -> frac
+     | FRAC "{" PARTIAL sum "}" "{" PARTIAL dvar "}" -> derivative
+     | NAME isub -> entry
+     | INDEX -> index
      | SQRT "{" sum "}" -> sqrt
      | FUNC "(" sum ")" -> function
      | FUNC "{" sum "}" -> function
@@ -42,9 +69,7 @@ product: pfactor (CDOT? pfactor)*
      | IDENTITY "_" "{" sum "}" -> identity
      | CONST -> const
      | UNKNOWN -> unknown
-     | SUM -> unsupported
-     | PARTIAL -> unsupported
-     | NABLA -> unsupported
+     | BIGOP -> unsupported
 esub: "_" NAME | "_" "{" NAME ("," NAME)* "}"
 normsub: nsub? nsup? | nsup nsub
 nsub: "_" NUMBER
@@ -62,7 +87,8 @@ VAR.4: /\\Var(?![A-Za-z])/
 DIAG.4: /\\diag(?![A-Za-z])/
 TR.4: /\\tr(?![A-Za-z])/
 CONST.4: /\\const(?![A-Za-z])/
-SUM.4: /\\(?:sum|prod|int|lim)(?![A-Za-z])/
+SUM.4: /\\sum(?![A-Za-z])/
+BIGOP.4: /\\(?:prod|int|lim|max|min|sup|inf|arg)(?![A-Za-z])/
 PARTIAL.4: /\\partial(?![A-Za-z])/
 NABLA.4: /\\nabla(?![A-Za-z])/
 NUMBER: /[0-9]+(\.[0-9]+)?/
@@ -79,9 +105,11 @@ def _name_pattern(names):
     return "|".join(alts) if alts else r"(?!x)x"
 
 
-def build_parser(names, identity=True):
-    """An Earley parser whose NAME terminal is exactly the declared (canonical) names."""
+def build_parser(names, identity=True, indices=()):
+    """An Earley parser whose NAME terminal is exactly the declared (canonical) names and whose
+    INDEX terminal is exactly the index letters (declared, or bound by a sum of the step)."""
     extra = f"NAME.5: /{_name_pattern(names)}/\n"
+    extra += f"INDEX.4: /{'|'.join(sorted(indices)) if indices else '(?!x)x'}/\n"
     extra += 'IDENTITY.3: /I(?![A-Za-z])/\n' if identity else 'IDENTITY.3: /(?!x)x/\n'
     return Lark(GRAMMAR + extra, parser="earley", lexer="basic", ambiguity="explicit",
                 propagate_positions=False)

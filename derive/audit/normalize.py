@@ -49,8 +49,9 @@ def normalize(tex):
     t = re.sub(r"\^\s*\{\s*(?:\\top|\\intercal|\\mathsf\{T\}|T)\s*\}|\^\s*(?:\\top|\\intercal)(?![A-Za-z])|'", r"^\\top ", t)
     t = re.sub(r"\^\s*T", r"^\\top ", t)
     t = _cut_law(t)
-    t = re.sub(r"([_^])\s*\{\s*([A-Za-z0-9])\s*\}", r"\1\2", t)
-    t = re.sub(r"([_^])\s*\{\s*(\\[A-Za-z]+)\s*\}", r"\1\2", t)
+    # x^{2}3 is x^2 3, never x^23: an unbraced script is one character, so a space keeps it apart
+    t = re.sub(r"([_^])\s*\{\s*([A-Za-z0-9])\s*\}", r"\1\2 ", t)
+    t = re.sub(r"([_^])\s*\{\s*(\\[A-Za-z]+)\s*\}", r"\1\2 ", t)
     t = re.sub(r"\s+", " ", t).strip()
-    t = re.sub(r"(?<![A-Za-z])\s|\s(?![A-Za-z])", "", t)
+    t = re.sub(r"(?<![A-Za-z0-9])\s|\s(?![A-Za-z0-9])", "", t)
     return t

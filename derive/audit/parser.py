@@ -5,6 +5,14 @@ in ``+ const``) or raises ``Unparsed`` (with the position where reading stopped,
 undeclared name) or ``IllFormed`` (a product or sum of shapes that do not fit).
 Every reading the grammar allows is built; ill-formed ones are dropped, and two different
 well-formed readings are refused as ambiguous, never guessed.
+
+Sums, entries and derivatives are the engine's own objects: ``\\sum_{k=1}^{n}`` is
+``derive.isum``, ``x_k`` / ``X_{ij}`` is ``derive.calculus.Entry`` (what ``indexed(x)[k]`` gives),
+``\\frac{\\partial f}{\\partial v}`` is ``derive.partial`` for a scalar v or an entry, and
+``derive.grad`` (the gradient, shaped like v) for a declared vector or matrix v.  A sum or a
+derivative operator (``\\sum_k``, ``\\frac{\\partial}{\\partial w}``, ``\\partial_w``, ``\\nabla_w``)
+applies to every factor after it in its term, up to the next ``+`` or ``-`` outside brackets.
+An index left free (declared in ``indices``) makes the step a claim for every value of it.
 """
 import itertools
 import re
@@ -15,8 +23,13 @@ import sympy as sp
 from lark.exceptions import UnexpectedInput
 from lark import Token
 from sympy.matrices.common import NonSquareMatrixError, ShapeError
+from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ..errors import DeriveError, ShapeMismatch
+from ..calculus import Entry
+from ..convolution import indexer, isum
+from ..errors import DeriveError, ProblemError, ShapeMismatch
+from ..gradient import grad
+from ..calculus import partial
 from ..mathobjects import E, Var, diag, hadamard, sqnorm, Diag, DiagPow
 from ..shapes import check_shapes
 from .grammar import build_parser
@@ -33,6 +46,11 @@ class Unparsed(DeriveError):
         self.position = position
 
 
+class Ambiguous(Unparsed):
+    """One reading of the step is itself a second meaning (an index both summed and free): the
+    whole step is refused, even when another reading would be well-formed."""
+
+
 class IllFormed(DeriveError):
     """The step reads, but its shapes do not fit (an undefined product or sum)."""
 
@@ -45,6 +63,44 @@ class _Const:
 class Parsed:
     expr: object
     const: bool = False
+    free: tuple = ()  # index symbols left free: the step claims the formula for every value of them
+
+
+class _Digits:
+    """A two-digit subscript written in braces: X_{12} is entry (1, 2) of a matrix, x_{12} entry 12."""
+
+    def __init__(self, text):
+        self.text = text
+
+
+@dataclass
+class _DOp:
+    """A derivative operator (\\frac{\\partial}{\\partial v}, \\partial_v, \\nabla_v) waiting for its argument."""
+    var: object
+
+
+def index_symbol(name):
+    """The symbol of a summation or free index (an integer; bounds are its only other knowledge)."""
+    return sp.Symbol(name, integer=True)
+
+
+_SUM_HEAD = re.compile(r"\\sum_(?:([A-Za-z])|\{([^{}=]*)(?:=|\}))")
+_LEIBNIZ = re.compile(r"\\frac\{d(?:[ A-Za-z\\][^{}_]*)?\}\{d[ A-Za-z\\]")
+_RUN = re.compile(r"(?<![\\A-Za-z])[A-Za-z]+(?: [A-Za-z]+)*")
+
+
+def _segmentations(run, words, limit=2):
+    """Up to ``limit`` ways of writing ``run`` (spaces ignored, as TeX does) as declared words."""
+    run = run.replace(" ", "")
+    ways = {0: [[]]}
+    for i in range(1, len(run) + 1):
+        found = []
+        for w in words:
+            if i >= len(w) and run[i - len(w):i] == w and i - len(w) in ways:
+                found += [p + [w] for p in ways[i - len(w)]][:limit]
+        if found:
+            ways[i] = found[:limit]
+    return ways.get(len(run), [])
 
 
 def is_matrix(e):
@@ -56,7 +112,10 @@ def as_scalar(e):
     if is_matrix(e):
         if e.shape != (1, 1):
             raise IllFormed(f"a {e.shape[0]}×{e.shape[1]} matrix {e} where a scalar is needed")
-        return e[0, 0]
+        try:
+            return e[0, 0]
+        except NotImplementedError:  # a node that does not index itself (‖v‖²): its one entry
+            return MatrixElement(e, 0, 0)
     return e
 
 
@@ -81,13 +140,46 @@ def _add(terms):
     return out
 
 
-class Reader:
-    """Reads steps against one symbol table {canonical LaTeX name: sympy object}."""
+def _check_ranges(expr, last):
+    """An index that runs to n used as an entry of a vector with d entries is ill-formed."""
+    for e in expr.atoms(Entry):
+        for i, top in zip(e.indices, e.base.shape):
+            if i in last and last[i] != top and (last[i] - top).is_number is False:
+                raise IllFormed(f"{i} runs to {last[i]}, but {e.base.name} has {top} "
+                                f"{'entries' if e.base.shape[1] == 1 else 'rows or columns'} there")
 
-    def __init__(self, table, random=(), const_allowed=True):
+
+def _one_token(tok, script):
+    """An unbraced script is one character or one command in TeX: x^23 is x^2 3, x_12 is x_1 2."""
+    text = str(tok)
+    if not re.fullmatch(r"[A-Za-z0-9]|\\[A-Za-z]+", text):
+        raise Unparsed(f"{script}{text} reads in TeX as {script}{text[0]} followed by {text[1:]}: "
+                       f"write {script}{{{text}}}")
+
+
+class Reader:
+    """Reads steps against one symbol table {canonical LaTeX name: sympy object}.
+
+    ``indices``: {letter: (first, last)} declared index ranges (for a bare \\sum_k and free
+    indices); ``variables``: the objects a derivative may be taken with respect to."""
+
+    def __init__(self, table, random=(), const_allowed=True, indices=None, variables=None):
         self.table = dict(table)
         self.random = tuple(random)
-        self.parser = _parser(tuple(sorted(self.table)), "I" not in self.table)
+        self.indices = dict(indices or {})
+        self.variables = None if variables is None else set(variables)
+        self.identity = "I" not in self.table
+        self._text, self._letters = "", set()
+        words = [n for n in self.table if re.fullmatch(r"[A-Za-z]+", n)]
+        self._words = words + [i for i in self.indices if i not in words] + (["I"] if self.identity else [])
+        # a declared name such as x_1 or W_{ij} that is also an entry of a declared x or W
+        self._shadowing = [n for n in self.table if self._entry_base(n) is not None]
+
+    def _entry_base(self, name):
+        m = re.fullmatch(r"(.+?)_(.+)", name)
+        if not m or m.group(1) not in self.table:
+            return None
+        return m.group(1) if isinstance(self.table[m.group(1)], sp.MatrixSymbol) else None
 
     # -- the entry point ------------------------------------------------------------
     def parse(self, tex):
@@ -97,8 +189,12 @@ class Reader:
         text = normalize(tex)
         if not text:
             raise Unparsed("empty step", 0)
+        self._refuse_ambiguous_spelling(text)
+        letters = self._sum_letters(text)
+        self._text, self._letters = text, letters
+        parser = _parser(tuple(sorted(self.table)), self.identity, tuple(sorted(set(self.indices) | letters)))
         try:
-            tree = self.parser.parse(text)
+            tree = parser.parse(text)
         except UnexpectedInput as exc:
             pos = getattr(exc, "pos_in_stream", None)
             if pos is None:
@@ -111,18 +207,90 @@ class Reader:
         for v in values:
             try:
                 check_shapes(v.expr)
+                v = self._free(v)
+            except Ambiguous:
+                raise
             except ShapeMismatch as exc:
                 errors.append(IllFormed(str(exc)))
+                continue
+            except (Unparsed, IllFormed) as exc:
+                errors.append(exc)
                 continue
             if not any(v.expr == f.expr and v.const == f.const for f in found):
                 found.append(v)
         if not found:  # a shape error names what is wrong with the step; prefer it
             shapes = [e for e in errors if isinstance(e, IllFormed)]
-            raise (shapes or errors)[0]
+            raise (shapes or errors or [Unparsed("no reading of the step", 0)])[0]
         if len(found) > 1:
             raise Unparsed(f"ambiguous: the step reads both as {found[0].expr} and as {found[1].expr}; "
                            "add brackets")
         return found[0]
+
+    def _refuse_ambiguous_spelling(self, text):
+        """Spellings the reader could take two ways are refused before reading, never guessed."""
+        m = re.search(r"\\(?:prod|int|lim|max|min|sup|inf|arg|sum_\{[^{}]*\\in)(?![A-Za-z])", text)
+        if m:
+            raise Unparsed(f"{m.group(0).split('_')[0]} is not read in audit mode yet"
+                           + (" (a sum over a set: write \\sum_{k=1}^{n})" if "\\in" in m.group(0) else ""),
+                           m.start())
+        if _LEIBNIZ.search(text):
+            raise Unparsed("a derivative written with d (\\frac{d f}{d x}) is not read: d could be a "
+                           "dimension or the differential; write \\partial", text.find(r"\frac"))
+        for name in self._shadowing:
+            at = text.find(name)
+            if at >= 0:
+                base = self._entry_base(name)
+                raise Unparsed(f"ambiguous: {name} is declared, and it is also an entry of the declared {base}; "
+                               "rename one of them", at)
+        for m in _RUN.finditer(text):
+            ways = _segmentations(m.group(0), self._words)
+            if len(ways) > 1:
+                a, b = (" ".join(w) for w in ways[:2])
+                raise Unparsed(f"ambiguous: {m.group(0)!r} reads as {a} or as {b} (declared names "
+                               f"written side by side); use \\cdot or brackets, or rename", m.start())
+
+    def _sum_letters(self, text):
+        """The index letters the sums of the step bind (\\sum_k, \\sum_{i,j}, \\sum_{k=1}^{n})."""
+        out = set()
+        for m in _SUM_HEAD.finditer(text):
+            names = [m.group(1)] if m.group(1) else [p.strip() for p in m.group(2).split(",")]
+            for name in names:
+                if not re.fullmatch(r"[A-Za-z]", name or ""):
+                    continue  # not an index letter: the grammar says where reading stops
+                if name in self.table:
+                    raise Unparsed(f"ambiguous: the sum's index {name} is also a declared name; "
+                                   "use another letter", m.start())
+                out.add(name)
+        return out
+
+    def _free(self, v):
+        """The reading with its free indices named: each must have a declared range from 1."""
+        letters = set(self.indices) | self._letters
+        free = [s for s in v.expr.free_symbols if s.name in letters and s == index_symbol(s.name)]
+        if not free:
+            return v
+        bound = {str(lim[0]) for node in v.expr.atoms(sp.Sum) for lim in node.limits}
+        for s in free:
+            if s.name in bound:
+                raise Ambiguous(f"ambiguous: {s} is bound by a sum and also used outside it; put the sum's "
+                               "terms in brackets, or use another letter")
+            if s.name not in self.indices:
+                raise Unparsed(f"the index {s} is free, and its range is not declared (indices: {{{s}: [1, n]}})")
+        free.sort(key=lambda s: list(self.indices).index(s.name))
+        _check_ranges(v.expr, {s: self.indices[s.name][1] for s in free})
+        for s in free:
+            first, _ = self.indices[s.name]
+            if first != 1:
+                raise Unparsed(f"the index {s} is free: a claim for every {s} needs its range to start at 1")
+        if len(free) > 2:
+            raise Unparsed(f"the indices {', '.join(map(str, free))} are free: at most two are read")
+        expr = v.expr
+        if is_matrix(expr):
+            if expr.shape != (1, 1):
+                raise IllFormed(f"the index {free[0]} is free (a claim for every {free[0]}), but the step "
+                                f"is a {expr.shape[0]}×{expr.shape[1]} matrix, not a scalar")
+            expr = expr[0, 0]
+        return Parsed(expr, v.const, tuple(free))
 
     # -- all readings of a subtree ------------------------------------------------------
     def _values(self, node):
@@ -145,9 +313,9 @@ class Reader:
                 out.append(self._build(node.data, [c.expr for c in combo], any(c.const for c in combo)))
             except (Unparsed, IllFormed) as exc:
                 errs.append(exc)
-            except (ShapeError, NonSquareMatrixError, ShapeMismatch) as exc:
+            except (ShapeError, NonSquareMatrixError, ShapeMismatch, ProblemError) as exc:
                 errs.append(IllFormed(str(exc)))
-            except (TypeError, ValueError) as exc:
+            except (TypeError, ValueError, AttributeError) as exc:
                 errs.append(IllFormed(f"undefined operation: {exc}"))
         return out, errs
 
@@ -206,6 +374,10 @@ class Reader:
                 return sp.MatPow(base, exp)
             raise IllFormed(f"the power {exp} of a general matrix {base}")
         return base ** exp
+
+    def _r_power_bare(self, base, exp):
+        _one_token(exp, "^")
+        return self._r_power(base, self._integer(exp) if exp.type == "INDEX" else exp)
 
     def _r_power_fraction(self, base, num, den):
         return self._r_power(base, sp.Rational(int(str(num)), int(str(den))))
@@ -272,6 +444,7 @@ class Reader:
 
     def _r_identity(self, _i, size):
         if isinstance(size, Token):  # I_d: the subscript is a declared name
+            _one_token(size, "_")
             size = self.table[str(size)]
         return sp.Identity(as_scalar(size))
 
@@ -279,12 +452,166 @@ class Reader:
         return _Const()
 
     def _r_unknown(self, tok):
+        end = getattr(tok, "end_pos", None)
+        if isinstance(end, int) and self._text[end:end + 1] == "(":
+            raise Unparsed(f"undeclared identifier {tok} before a bracket: a function is not read "
+                           f"(only \\exp, \\log, \\ln); if {tok} is a scalar, declare it")
         raise Unparsed(f"undeclared identifier {tok}: declare it (or an alias for it)")
 
     def _r_unsupported(self, tok):
         raise Unparsed(f"{tok} is not read in audit mode yet")
 
+    # -- indices, entries and sums ----------------------------------------------------------
+    def _integer(self, part):
+        """An index or a bound: a number, an index letter, a dimension, or their sum."""
+        if isinstance(part, _Digits):
+            return sp.Integer(part.text)
+        if not isinstance(part, Token):
+            return part
+        if part.type == "NUMBER":
+            if "." in str(part):
+                raise Unparsed(f"the index {part} is not an integer")
+            return sp.Integer(str(part))
+        if part.type == "INDEX":
+            return index_symbol(str(part))
+        if part.type == "NAME":
+            value = self.table[str(part)]
+            if not (isinstance(value, sp.Symbol) and value.is_integer):
+                raise Unparsed(f"{part} is used as an index or a bound, but it is not a dimension")
+            return value
+        raise Unparsed(f"cannot read {part} as an index")
 
-@lru_cache(maxsize=16)
-def _parser(names, identity):
-    return build_parser(names, identity)
+    def _r_iexpr(self, *parts):
+        if len(parts) == 1 and isinstance(parts[0], Token) and re.fullmatch(r"[1-9][1-9]", str(parts[0])):
+            return _Digits(str(parts[0]))  # X_{12}: entry (1, 2) of a matrix, entry 12 of a vector
+        total, sign = sp.S.Zero, 1
+        for p in parts:
+            if isinstance(p, Token) and p.type == "ADDOP":
+                sign = -1 if str(p) == "-" else 1
+                continue
+            total += sign * self._integer(p)
+            sign = 1
+        return total
+
+    def _r_ibound(self, part):
+        return self._integer(part)
+
+    def _r_isub_one(self, tok):
+        return (self._integer(tok),)
+
+    def _r_isub_name(self, tok):
+        _one_token(tok, "_")
+        return (self._integer(tok),)
+
+    def _r_isub_bare_number(self, tok):
+        _one_token(tok, "_")
+        return (self._integer(tok),)
+
+    def _r_isub_list(self, *parts):
+        if len(parts) == 1 and isinstance(parts[0], _Digits):
+            return parts[0]
+        return tuple(self._integer(p) for p in parts)
+
+    def _r_isub_pair(self, a, b):
+        return (self._integer(a), self._integer(b))
+
+    def _r_entry(self, tok, idx):
+        name = str(tok)
+        base = self.table[name]
+        if not isinstance(base, sp.MatrixSymbol):
+            raise Unparsed(f"{name} is a scalar: it has no entries {name}_{{…}} (if {name}_… is a name of "
+                           "its own, declare it)")
+        two = base.shape[1] != 1
+        if isinstance(idx, _Digits):
+            idx = tuple(sp.Integer(c) for c in idx.text) if two else (sp.Integer(idx.text),)
+        if len(idx) != (2 if two else 1):
+            raise IllFormed(f"{name} is {'a matrix: its entries take two indices' if two else 'a vector: its entries take one index'}"
+                            f", got {len(idx)} (if {name}_… is a matrix or vector of its own, declare it)")
+        for i, top in zip(idx, (base.shape[0], base.shape[1])):
+            if i.is_Integer and (i < 1 or (top.is_Integer and i > top)):
+                raise IllFormed(f"entry {i} of {name} lies outside 1..{top}")
+        return Entry(base, *idx)
+
+    def _r_bracket_entry(self, inner, idx):
+        """(X^T y)_k: an entry of a bracketed vector or matrix (derive.indexer)."""
+        if not is_matrix(inner) or inner.shape == (1, 1):
+            raise IllFormed(f"an entry of {inner}, which is not a vector or a matrix")
+        two = inner.shape[1] != 1
+        if isinstance(idx, _Digits):
+            idx = tuple(sp.Integer(c) for c in idx.text) if two else (sp.Integer(idx.text),)
+        if len(idx) != (2 if two else 1):
+            raise IllFormed(f"({inner}) takes {2 if two else 1} index{'es' if two else ''}, got {len(idx)}")
+        return indexer(inner)(*(idx if two else idx + (sp.S.One,)))
+
+    def _r_index(self, tok):
+        return index_symbol(str(tok))
+
+    def _r_sum_declared(self, *toks):
+        limits = []
+        for t in toks:
+            if str(t) not in self.indices:
+                raise Unparsed(f"\\sum_{t}: the range of {t} is not declared (indices: {{{t}: [1, n]}}), "
+                               f"or write \\sum_{{{t}=1}}^{{n}}")
+            limits.append((index_symbol(str(t)),) + tuple(self.indices[str(t)]))
+        return limits
+
+    def _r_sum_range(self, tok, first, last):
+        return [(index_symbol(str(tok)), first, last)]
+
+    def _r_bigsum(self, _tok, limits, body):
+        names = [str(lim[0]) for lim in limits]
+        if len(set(names)) < len(names):
+            raise Unparsed(f"the sum binds {names} more than once")
+        if isinstance(body, _Const):
+            raise Unparsed("\\text{const} inside a sum")
+        if is_matrix(body):
+            if body.shape != (1, 1):
+                raise Unparsed(f"a sum of matrices ({body.shape[0]}×{body.shape[1]} terms) is not read in audit mode yet")
+            body = body[0, 0]
+        for inner in body.atoms(sp.Sum):
+            bound = {str(v) for v, *_ in inner.limits}
+            if bound & set(names):
+                raise Unparsed(f"the index {sorted(bound & set(names))[0]} is bound twice (nested sums over "
+                               "the same letter)")
+        for sym, first, last in limits:
+            for b in (first, last):
+                if not (b.is_integer and b.free_symbols <= {s for s in b.free_symbols if s.is_integer}):
+                    raise Unparsed(f"the bound {b} of the sum over {sym} is not an integer")
+        _check_ranges(body, {sym: last for sym, _, last in limits})
+        return isum(body, *limits)
+
+    # -- derivatives -------------------------------------------------------------------------
+    def _r_dvar(self, tok, idx=None):
+        name = str(tok)
+        value = self._r_entry(tok, idx) if idx is not None else self.table[name]
+        base = value.base if isinstance(value, Entry) else value
+        if self.variables is not None and base not in self.variables:
+            raise Unparsed(f"∂/∂{name}: {name} is not a declared variable (it is a dimension, a definition "
+                           "or a formula)")
+        if not isinstance(base, (sp.Symbol, sp.MatrixSymbol)):
+            raise Unparsed(f"∂/∂{name}: {name} is not a declared variable")
+        return value
+
+    def _r_dop(self, *args):
+        return _DOp(args[-1])
+
+    def _r_dapply(self, op, f):
+        return self._derivative(f, op.var)
+
+    def _r_derivative(self, _frac, _p, f, _q, var):
+        return self._derivative(f, var)
+
+    def _derivative(self, f, v):
+        if isinstance(f, (_Const, _DOp)):
+            raise Unparsed("a derivative of nothing")
+        if is_matrix(f) and f.shape != (1, 1):
+            raise IllFormed(f"the derivative of {f}, a {f.shape[0]}×{f.shape[1]} matrix: only derivatives "
+                            "and gradients of scalars are read")
+        if isinstance(v, sp.MatrixSymbol):
+            return grad(f, v)  # the gradient: shaped like v
+        return partial(as_scalar(f), v)
+
+
+@lru_cache(maxsize=32)
+def _parser(names, identity, indices=()):
+    return build_parser(names, identity, indices)
