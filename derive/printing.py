@@ -3,8 +3,28 @@
 Fixes: brackets around Hadamard products and sums inside products ((R∘X)w, not R∘Xw),
 (A∘B)^T for Aᵀ∘Bᵀ, norms as ‖·‖, 𝔼 with its subscript, diag(·), ^\\top for transposes.
 """
+import re
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+
+
+_MEMBER = re.compile(r"^([A-Za-z]+)_?\{?(\d+)\}?$")
+
+
+def _indexed_family(terms):
+    """The terms c·h1, c·h2, ... of one family of numbered symbols, in the order of the numbers;
+    None for any other sum."""
+    keyed = []
+    for t in terms:
+        coeff, rest = t.as_coeff_Mul()
+        m = _MEMBER.match(rest.name) if isinstance(rest, sp.Symbol) else None
+        if m is None:
+            return None
+        keyed.append((m.group(1), int(m.group(2)), t))
+    if len(keyed) < 2 or len({k[0] for k in keyed}) != 1:
+        return None
+    return [t for _, _, t in sorted(keyed, key=lambda k: k[1])]
 
 
 class DerivePrinter(LatexPrinter):
@@ -39,8 +59,12 @@ class DerivePrinter(LatexPrinter):
         return self._print(c)
 
     def _as_ordered_terms(self, expr, order=None):
-        # n + 1 - k rather than sympy's -k + n + 1: positive terms first, order kept otherwise
+        # as on paper: n + 1 - k rather than sympy's -k + n + 1 (positive terms first, order kept
+        # otherwise); a combination of h_1, h_2, h_3 in the order of the indices
         terms = super()._as_ordered_terms(expr, order)
+        family = _indexed_family(terms)
+        if family:
+            return family
         return sorted(terms, key=lambda t: bool(t.could_extract_minus_sign()))
 
     # -- matrices -----------------------------------------------------------------

@@ -47,14 +47,16 @@ def build(signal, output):
            rf"the matrix has determinant ${A.det()} \ne 0$, so the solution is unique")
     D.result(Equations(h.T, solution))
 
+    reference = signal == [1, 4, 0, -2, 3] and output == [-2, 2, 11]
+
     def numpy_check():
         found = np.linalg.solve(np.array(A.tolist(), dtype=float), np.array(output, dtype=float))
         ok = np.allclose(found, np.array(solution.tolist(), dtype=float).ravel(), atol=1e-9)
-        if signal == [1, 4, 0, -2, 3] and output == [-2, 2, 11]:
+        hint = " (and the reference key's hint h_1 = 2)" if reference else ""
+        if reference:
             ok = ok and solution[0] == 2  # the reference's hint, used only as a check
         return Verdict(-1, "cross-check", Label.NUMERIC if ok else Label.FAILED,
-                       "numpy.linalg.solve on the same system (and the hint h_1 = 2 for the reference's numbers)",
-                       points=1)
+                       f"numpy.linalg.solve on the same system{hint}", points=1)
     D.crosscheck("independent numpy solve", numpy_check)
     return D
 

@@ -14,7 +14,7 @@ D = Derivation(
         r"A linear layer computes $y = cWx$ with $W \in \mathbb{R}^{d_{out} \times d_{in}}$. "
         r"(b) With i.i.d. $\mathcal{N}(0, 1)$ weights independent of the input, pick $c > 0$ so that an "
         r"output entry has the variance of an input entry. (c) For an update $\Delta W$, the output moves by "
-        r"$\Delta y = c\,\Delta W x$; find the largest $\|\Delta W\|_2$ that keeps $\|\Delta y\|_{\mathrm{RMS}} "
+        r"$\Delta y = c\,\Delta W u$ for an input $u$; find the largest $\|\Delta W\|_2$ that keeps $\|\Delta y\|_{\mathrm{RMS}} "
         r"\le 1$ for every input of RMS norm 1. (d) Find the learning rate $\alpha$ that gives SignSGD, "
         r"$\Delta W = \alpha \operatorname{sign}(\nabla_W L)$ with a batch of one, that spectral norm; (e) the same "
         r"for the Muon-style update $\Delta W = \alpha U V^\top$ built from the compact SVD of the gradient. "
@@ -51,33 +51,33 @@ D.result(Eq(c, 1 / sqrt(d_in)))
 
 # (c) the largest update, with c = 1/sqrt(d_in)
 dW = D.matrix(r"\Delta W", d_out, d_in, "weight update in (c)")
-u = unit_rms_vector(D, "x", d_in, "any input in (c)")
+u = unit_rms_vector(D, "u", d_in, "any input in (c)")
 D.definition(rms(dW * u / sqrt(d_in)), title=r"(c) An upper bound on $\|\Delta y\|_{\mathrm{RMS}}$, attained", lhs="")
 D.eq(norm(dW * u / sqrt(d_in)) / sqrt(d_out), "rms-norm", r"$\Delta y$ has $d_{out}$ entries")
 D.eq(norm(dW * u) / sqrt(d_in * d_out), "norm-homogeneity")
 D.step(norm(dW) * norm(u) / sqrt(d_in * d_out), "<=", "submultiplicativity",
-       r"equality when $x$ lies along the top right-singular vector of $\Delta W$; the witness "
-       r"$\Delta W = \mathbf{1}\mathbf{1}^\top / \sqrt{d_{in}}$, $x = \mathbf{1}$ attains it",
+       r"equality when $u$ lies along the top right-singular vector of $\Delta W$; the witness "
+       r"$\Delta W = \mathbf{1}\mathbf{1}^\top / \sqrt{d_{in}}$, $u = \mathbf{1}$ attains it",
        witness={dW: OneMatrix(d_out, d_in) / sqrt(d_in), u: OneMatrix(d_in, 1)})
-D.eq(norm(dW) / sqrt(d_out), "rms-norm", r"$\|x\|_2 = \sqrt{d_{in}}\,\|x\|_{\mathrm{RMS}} = \sqrt{d_{in}}$")
+D.eq(norm(dW) / sqrt(d_out), "rms-norm", r"$\|u\|_2 = \sqrt{d_{in}}\,\|u\|_{\mathrm{RMS}} = \sqrt{d_{in}}$")
 D.result(norm(dW) / sqrt(d_out))
 
 D.definition(Le(norm(dW) / sqrt(d_out), 1), title="(c) The largest spectral norm", lhs="")
 D.step(Le(norm(dW), sqrt(d_out)), "solve", "solve-for",
-       r"the bound above is attained, so $\|\Delta y\|_{\mathrm{RMS}} \le 1$ for every $x$ exactly when this holds")
+       r"the bound above is attained, so $\|\Delta y\|_{\mathrm{RMS}} \le 1$ for every $u$ exactly when this holds")
 D.result(Le(norm(dW), sqrt(d_out)))
 
 # (d) SignSGD with a batch of one
 g = nonzero_vector(D, "g", d_out, r"gradient of the loss with respect to the layer's output, $\nabla_y L$")
-xd = nonzero_vector(D, "x", d_in, "the input of the one example in (d)")
+xd = nonzero_vector(D, "v", d_in, "the input of the one example in (d)")
 G = D.define("G", grad(c * g.T * W * xd, W), r"gradient with respect to $W$: $L$ changes by $g^\top \delta y$")
 
 D.definition(norm(alpha * sign(G)), title="(d) SignSGD", lhs=r"\|\Delta W\|_2")
 D.eq(alpha * norm(sign(G)), "norm-homogeneity")
-D.eq(alpha * norm(sign(c * g * xd.T)), "gradient-of-linear-map", r"$\nabla_W (c\, g^\top W x) = c\, g x^\top$")
+D.eq(alpha * norm(sign(c * g * xd.T)), "gradient-of-linear-map", r"$\nabla_W (c\, g^\top W v) = c\, g v^\top$")
 D.eq(alpha * norm(sign(g) * sign(xd).T), "sign-of-product", r"$c > 0$ does not change signs")
 D.eq(alpha * norm(sign(g)) * norm(sign(xd)), "norm-of-rank-one")
-D.eq(alpha * sqrt(d_out) * sqrt(d_in), "norm-of-sign-vector", r"$g$ and $x$ have no zero entry")
+D.eq(alpha * sqrt(d_out) * sqrt(d_in), "norm-of-sign-vector", r"$g$ and $v$ have no zero entry")
 D.result(alpha * sqrt(d_out) * sqrt(d_in))
 
 D.definition(Eq(norm(alpha * sign(G)), sqrt(d_out)), title="(d) SignSGD learning rate", lhs="")

@@ -119,3 +119,11 @@ def test_a_document_with_a_failed_step_never_claims_every_step_checked():
     assert "every step machine-checked" not in tex
     assert "not verified" in tex.lower()
     assert "every step machine-checked" in render_tex(d, check(d))
+
+
+def test_a_combination_of_numbered_unknowns_prints_in_index_order():
+    h1, h2, h3 = sp.symbols("h1 h2 h3")
+    assert latex(4 * h3 - 2 * h1 - 4 * h2) == "- 2 h_{1} - 4 h_{2} + 4 h_{3}"
+    assert latex(2 * h2 + h3 - 4 * h1) == "- 4 h_{1} + 2 h_{2} + h_{3}"
+    n, k = sp.symbols("n k")
+    assert latex(n + 1 - k) == "n + 1 - k"

@@ -38,7 +38,7 @@ def q(D):
     variance = next(q for q in D.parts if q.title.startswith("(b) Variance")).result
     return dict(d_out=dims["d_out"], d_in=dims["d_in"], r=dims["r"], c=declared(D, "c"), alpha=declared(D, "alpha"),
                 beta=declared(D, "beta"), dW=declared(D, r"\Delta W"), W=declared(D, "W"), g=declared(D, "g"),
-                x=declared(D, "x", "UnitRMS"), Wbar=declared(D, "Wbar"), var_x=next(iter(variance.atoms(EachIndex))))
+                x=declared(D, "u", "UnitRMS"), Wbar=declared(D, "Wbar"), var_x=next(iter(variance.atoms(EachIndex))))
 
 
 def test_the_answer_key_verifies_with_its_cross_checks(D):
