@@ -394,6 +394,39 @@ def compare(ctx, left, right, salt=0):
     return Comparison(worst, None, sp_plan.exact, points, sampled=sp_plan.sampled, argument=sp_plan.argument)
 
 
+class Planned:
+    """The outcome of a comparison over the sizes of the size rule (``at_planned_sizes``)."""
+
+    def __init__(self, label, cx, exact, sampled, points, argument, problem, failed_at=None):
+        self.label, self.cx, self.exact, self.sampled = label, cx, exact, sampled
+        self.points, self.argument, self.problem, self.failed_at = points, argument, problem, failed_at
+
+
+def at_planned_sizes(ctx, left, right, exact_at, salt=0):
+    """Compare ``left`` with ``right`` at the sizes ``ctx.plan`` asks for: ``exact_at(size)`` ->
+    (label, counterexample, points) at each size grounded with symbolic entries, exact random
+    points (``check_sampled``) at the others.  One size rule for every checker that grounds."""
+    sp_plan = ctx.plan(left, right)
+    worst, points = Label.EXACT, 0
+    for size in sp_plan.exact:
+        label, cx, pts = exact_at(size)
+        points += pts
+        if label in (Label.FAILED, Label.UNDECIDED):
+            return Planned(label, cx, sp_plan.exact, [], points, sp_plan.argument, "", size)
+        worst = label if label.strength > worst.strength else worst
+    for size in sp_plan.sampled:
+        label, cx, pts = check_sampled(ctx, size, left, right, salt)
+        points += pts
+        if label in (Label.FAILED, Label.UNDECIDED):
+            return Planned(label, cx, sp_plan.exact, sp_plan.sampled, points, sp_plan.argument, "", size)
+        if label is Label.NUMERIC:
+            worst = Label.NUMERIC
+    if sp_plan.problem:
+        return Planned(Label.UNDECIDED, None, sp_plan.exact, sp_plan.sampled, points, sp_plan.argument,
+                       sp_plan.problem)
+    return Planned(worst, None, sp_plan.exact, sp_plan.sampled, points, sp_plan.argument, "")
+
+
 RATIONAL_ARGUMENT = ("inverses make each entry a rational function of the matrix entries: "
                      "evaluated exactly at random rational points, at every size, instead of expanded symbolically")
 

@@ -53,7 +53,9 @@ def convolution(step_of):
     n, k = D.dims("n k")
     X, w, dY = D.matrix("X", n, n), D.matrix("w", k, k), D.matrix("dY", n - k + 1, n - k + 1)
     Y = D.define("Y", xcorr(X, w))
-    D.check_sizes({n: 3, k: 2}, {n: 4, k: 2}, {n: 4, k: 3})
+    # a grid with three values of each (the entry-by-entry sums have degree 2 in n and k)
+    D.check_sizes({n: 4, k: 2}, {n: 4, k: 3}, *({n: a, k: b} for a in (3, 4, 5) for b in (1, 2, 3)
+                                                 if (a, b) not in ((4, 2), (4, 3))))
     return D, grad(Y, w, dY), step_of(dict(X=X, w=w, dY=dY, Y=Y, n=n, k=k))
 
 

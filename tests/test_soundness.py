@@ -315,3 +315,38 @@ def test_an_author_sets_a_steps_time_limit(monkeypatch):
     for bad in (0, -1, 10_000, "30", True):
         with pytest.raises(ProblemError, match="time_limit"):
             D.eq(x, "algebra", time_limit=bad)
+
+
+# -- 2b. derivative and gradient steps follow the same size rule ---------------------------
+def _mean_loss(D):
+    from derive import forward, partial
+    n, d = D.dims("n d")
+    i = indices("i")
+    mu = D.scalars("mu", "real", "a mean")
+    x = indexed(D.vector("x", n, "samples"))
+    w = D.vector("w", d, "weights")
+    ell = forward(D, "ell", sp.Sum((x[i] - mu) ** 2, (i, 1, n)), [], "a loss")
+    return {"n": n, "d": d, "mu": mu, "x": x, "i": i, "w": w, "ell": ell, "partial": partial}
+
+
+def test_derivative_step_with_a_factor_vanishing_at_the_base_sizes_is_rejected():
+    """(n - 2)(n - 3)(d - 2)(d - 3) is 0 at (2, 3) and (3, 2): the sizes of the size rule catch it."""
+    def wrong(q):
+        n, d, mu, x, i = q["n"], q["d"], q["mu"], q["x"], q["i"]
+        return 2 * (n + (n - 2) * (n - 3) * (d - 2) * (d - 3)) * mu - 2 * sp.Sum(x[i], (i, 1, n))
+    D = _one_step(lambda q: q["partial"](q["ell"], q["mu"]), wrong, _mean_loss, relation="derivative",
+                  rule="chain-rule")
+    v = _verdict(D)
+    assert v.label is Label.FAILED and v.counterexample is not None
+
+
+def test_gradient_step_with_a_factor_vanishing_at_the_base_sizes_is_rejected():
+    from derive import grad, sqnorm
+    def setup(D):
+        n, d = D.dims("n d")
+        return {"n": n, "d": d, "X": D.matrix("X", n, d), "w": D.vector("w", d)}
+    D = _one_step(lambda q: grad(sqnorm(q["X"] * q["w"]), q["w"]),
+                  lambda q: 2 * (1 + (q["n"] - 2) * (q["n"] - 3) * (q["d"] - 2) * (q["d"] - 3)) * q["X"].T * q["X"] * q["w"],
+                  setup, relation="gradient", rule="gradient-of-quadratic-form")
+    v = _verdict(D)
+    assert v.label is Label.FAILED and v.counterexample is not None

@@ -11,7 +11,7 @@ import sympy as sp
 from sympy.polys.fields import sfield
 
 from ..calculus import Partial
-from ..comparison import compare_grounded, reduce_zero
+from ..comparison import at_planned_sizes, compare_grounded, reduce_zero
 from ..errors import Unsupported
 from ..rules import register_rule
 from ..verdicts import Label, Verdict
@@ -95,15 +95,18 @@ def check_derivative(prev, step, ctx):
     if not informative(ctx.sizes, dims):
         raise Unsupported(f"derivative steps need a size with every dimension ≥ 2 and a non-square "
                           f"one; the sizes are {ctx.sizes}")
-    worst, points = Label.EXACT, 0
-    for size in ctx.sizes:
+    def exact_at(size):
         g = ctx.grounder(size)
-        label, cx, pts = compare_exact(ctx, g, size, g.ground(prev.expr), g.ground(step.expr), step.index)
-        if label is Label.FAILED:
-            return Verdict(step.index, "derivative", label, "the two sides differ at a point", sizes=[size],
-                           seed=ctx.seed, counterexample=cx)
-        worst, points = max(worst, label, key=lambda x: x.strength), points + pts
-    method = METHOD if worst is Label.EXACT else \
+        return compare_exact(ctx, g, size, g.ground(prev.expr), g.ground(step.expr), step.index)
+
+    out = at_planned_sizes(ctx, prev.expr, step.expr, exact_at, step.index)
+    if out.label is Label.FAILED:
+        return Verdict(step.index, "derivative", out.label, "the two sides differ at a point",
+                       sizes=[out.failed_at], seed=ctx.seed, counterexample=out.cx)
+    if out.label is Label.UNDECIDED:
+        return Verdict(step.index, "derivative", out.label, METHOD, sizes=out.exact, sampled=out.sampled,
+                       argument=out.argument, detail=out.problem or "no point decided the step")
+    method = METHOD if out.label is Label.EXACT else \
         METHOD.replace("reduced to 0 as a rational function", "checked at random points")
-    return Verdict(step.index, "derivative", worst, method, sizes=ctx.sizes,
-                   seed=ctx.seed if points else None, points=points)
+    return Verdict(step.index, "derivative", out.label, method, sizes=out.exact, sampled=out.sampled,
+                   argument=out.argument, seed=ctx.seed if out.points else None, points=out.points)

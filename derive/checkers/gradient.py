@@ -8,7 +8,7 @@ valid for every value of the symbolic entries, is a proof.
 """
 import sympy as sp
 
-from ..comparison import compare_grounded
+from ..comparison import at_planned_sizes, compare_grounded
 from ..grounding import Grounder, mentions
 from ..gradient import Gradient
 from ..mathobjects import Expectation, MatExpectation, Variance
@@ -64,23 +64,33 @@ def check_gradient(prev, step, ctx, relation="gradient"):
     if mentions(step.expr, Gradient, defs):
         raise Unsupported("a gradient step must carry out the differentiation: the step still has a gradient")
     random = any(mentions(e, (Expectation, MatExpectation, Variance), defs) for e in (prev.expr, step.expr))
-    sizes = ctx.sizes if ctx.derivation.dimensions else [{}]
-    worst, points = Label.EXACT, 0
-    for size in sizes:
-        g = _grounder(ctx, size, random)
-        label, cx, pts = compare_grounded(ctx, g, size, g.ground(prev.expr), g.ground(step.expr), step.index)
-        points += pts
+    how_exact = "difference reduced to 0 by expand/cancel"
+    how_random = "exact rational evaluation at random points (symbolic reduction incomplete)"
+    if not ctx.derivation.dimensions:  # one concrete statement: an exact reduction is a proof
+        g = _grounder(ctx, {}, random)
+        label, cx, points = compare_grounded(ctx, g, {}, g.ground(prev.expr), g.ground(step.expr), step.index)
         if label is Label.FAILED:
-            return Verdict(step.index, relation, label, "the two sides differ at a point",
-                           sizes=sizes if ctx.derivation.dimensions else [], counterexample=cx)
-        worst = label if label.strength > worst.strength else worst
-    if worst is Label.EXACT and not ctx.derivation.dimensions:
-        worst = Label.PROVED
-    how = ("exact rational evaluation at random points (symbolic reduction incomplete)" if worst is Label.RANDOM
-           else "difference reduced to 0 by expand/cancel")
-    return Verdict(step.index, relation, worst, _method(prev.expr, defs) + how,
-                   sizes=sizes if ctx.derivation.dimensions else [],
-                   seed=ctx.seed if points else None, points=points)
+            return Verdict(step.index, relation, label, "the two sides differ at a point", counterexample=cx)
+        label = Label.PROVED if label is Label.EXACT else label
+        return Verdict(step.index, relation, label,
+                       _method(prev.expr, defs) + (how_exact if label is Label.PROVED else how_random),
+                       seed=ctx.seed if points else None, points=points)
+
+    def exact_at(size):
+        g = _grounder(ctx, size, random)
+        return compare_grounded(ctx, g, size, g.ground(prev.expr), g.ground(step.expr), step.index)
+
+    out = at_planned_sizes(ctx, prev.expr, step.expr, exact_at, step.index)
+    if out.label is Label.FAILED:
+        return Verdict(step.index, relation, out.label, "the two sides differ at a point",
+                       sizes=[out.failed_at], counterexample=out.cx)
+    how = how_random if out.label is Label.RANDOM else how_exact
+    if out.label is Label.UNDECIDED:
+        return Verdict(step.index, relation, out.label, _method(prev.expr, defs) + how, sizes=out.exact,
+                       sampled=out.sampled, argument=out.argument, detail=out.problem or "no point decided the step")
+    return Verdict(step.index, relation, out.label, _method(prev.expr, defs) + how, sizes=out.exact,
+                   sampled=out.sampled, argument=out.argument, seed=ctx.seed if out.points else None,
+                   points=out.points)
 
 
 checker("gradient")(check_gradient)
