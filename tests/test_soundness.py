@@ -350,3 +350,49 @@ def test_gradient_step_with_a_factor_vanishing_at_the_base_sizes_is_rejected():
                   setup, relation="gradient", rule="gradient-of-quadratic-form")
     v = _verdict(D)
     assert v.label is Label.FAILED and v.counterexample is not None
+
+
+def _vanishing(n, d):
+    """1 at both base sizes (n, d) = (2, 3), (3, 2); not 1 at most others."""
+    return 1 + (n - 2) * (n - 3) * (d - 2) * (d - 3)
+
+
+def test_property_claim_with_a_factor_vanishing_at_the_base_sizes_is_rejected():
+    from derive import column, for_every, index, sqnorm
+    j = index("j")
+    D = Derivation(name="probe", title="probe", source="test", statement="probe")
+    n, d = D.dims("n d")
+    X = D.matrix("X", n, d)
+    D.definition(X)
+    claim = for_every(j, d, X, sqnorm(column(X, j)), _vanishing(n, d) * sqnorm(column(X, j)))
+    D.step(claim, "property", "column-norms")
+    D.result(claim)
+    v = _verdict(D)
+    assert v.label is Label.FAILED and v.counterexample is not None
+
+
+def test_evaluation_with_a_factor_vanishing_in_the_free_dimension_is_rejected():
+    from derive import At
+    D = Derivation(name="probe", title="probe", source="test", statement="probe")
+    n, d = D.dims("n d")
+    a = D.scalars("a", "positive")
+    wrong = a * d * (1 + (d - 2) * (d - 3))  # equals a·d at d = 2, 3 only
+    D.definition(At(a * n * d, {n: 1}))
+    D.step(wrong, "evaluate", "evaluate-at")
+    D.result(wrong)
+    v = _verdict(D)
+    assert v.label is Label.FAILED and v.counterexample is not None
+
+
+def test_matrix_solve_with_a_factor_vanishing_at_the_base_sizes_is_rejected():
+    from sympy import Eq
+    D = Derivation(name="probe", title="probe", source="test", statement="probe")
+    n, d = D.dims("n d")
+    X, y, w = D.matrix("X", n, d), D.vector("y", n), D.vector("w", d)
+    lam = D.scalars("lambda", "positive")
+    D.definition(Eq(X.T * X * w + lam * _vanishing(n, d) * w, X.T * y))
+    claim = Eq(w, (X.T * X + lam * sp.Identity(d)).inv() * X.T * y)
+    D.step(claim, "solve", "solve-for")
+    D.result(claim)
+    v = _verdict(D)
+    assert v.label is Label.FAILED and v.counterexample is not None

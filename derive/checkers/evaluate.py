@@ -27,7 +27,11 @@ def check_evaluate(prev, step, ctx):
             raise ProblemError(f"a dimension can only be set to a positive integer, got {k} = {v}")
     shown = visible_dims(at.inner, dims) | visible_dims(step.expr, dims) | set(fixed)
     sizes, reported = [], []
-    for s in ctx.sizes:
+    sized = ctx.plan(at.inner.xreplace(fixed), step.expr)  # the size rule over the dimensions left free
+    if sized.problem:
+        return Verdict(step.index, "evaluate", Label.UNDECIDED, "grounded at the value itself",
+                       argument=sized.argument, detail=sized.problem)
+    for s in sized.exact + sized.sampled:
         size = {**s, **fixed}
         label = {k: v for k, v in size.items() if k in shown}
         if label not in reported:
@@ -43,5 +47,5 @@ def check_evaluate(prev, step, ctx):
         worst, points = max(worst, label, key=lambda x: x.strength), points + pts
     method = "grounded at the value itself with symbolic entries, derivatives exact; " + (
         "difference reduced to 0 as a rational function" if worst is Label.EXACT else "checked at random points")
-    return Verdict(step.index, "evaluate", worst, method, sizes=reported,
+    return Verdict(step.index, "evaluate", worst, method, sizes=reported, argument=sized.argument,
                    seed=ctx.seed if points else None, points=points)

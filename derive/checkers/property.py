@@ -8,7 +8,7 @@ counterexample naming the index.
 import dataclasses
 
 from ..claims import ForEvery
-from ..comparison import compare, compare_grounded
+from ..comparison import check_sampled, compare, compare_grounded
 from ..errors import Unsupported
 from ..rules import register_rule
 from ..verdicts import Label, Verdict
@@ -42,17 +42,29 @@ def check_property(prev, step, ctx):
         return _failed(step, "the claim's subject against the previous step", cx,
                        "the claim is about a different object than the previous step")
     worst = label if label.strength > Label.EXACT.strength else Label.EXACT
-    for size in ctx.sizes:
+    sized = ctx.plan(claim.lhs, claim.rhs)  # the size rule, as for any comparison
+    for size in sized.exact + sized.sampled:
         g = ctx.grounder(size)
         for value in range(1, g.dim(claim.upper) + 1):
             lhs, rhs = claim.at(value)
-            got, cx, pts = compare_grounded(ctx, g, size, g.ground(lhs), g.ground(rhs), salt)
+            if size in sized.exact:
+                got, cx, pts = compare_grounded(ctx, g, size, g.ground(lhs), g.ground(rhs), salt)
+            else:
+                got, cx, pts = check_sampled(ctx, size, lhs, rhs, salt)
             if got is Label.FAILED:
                 note = f"instance {claim.index} = {value}" + (f"; {cx.note}" if cx.note else "")
                 return _failed(step, METHODS[Label.FAILED], dataclasses.replace(cx, note=note),
                                sizes=[size])
-            if got.strength > worst.strength:
+            if got is Label.UNDECIDED:
+                return Verdict(step.index, "property", got, METHODS[Label.EXACT], sizes=[size],
+                               detail=f"instance {claim.index} = {value} was not decided")
+            # as in compare: exact random points at the further sizes of the size rule add to the
+            # exact evidence at the grounded sizes; only a floating-point decision weakens it
+            if (size in sized.exact or got is Label.NUMERIC) and got.strength > worst.strength:
                 worst = got
             points += pts
-    return Verdict(step.index, "property", worst, METHODS[worst], sizes=ctx.sizes,
-                   seed=ctx.seed if points else None, points=points)
+    if sized.problem:
+        return Verdict(step.index, "property", Label.UNDECIDED, METHODS[Label.EXACT], sizes=sized.exact,
+                       sampled=sized.sampled, argument=sized.argument, detail=sized.problem)
+    return Verdict(step.index, "property", worst, METHODS.get(worst, METHODS[Label.RANDOM]), sizes=sized.exact,
+                   sampled=sized.sampled, argument=sized.argument, seed=ctx.seed if points else None, points=points)

@@ -147,7 +147,12 @@ def _solve_for_matrix(step, ctx, cond, claim, u, v):
     if cond.rel_op != "==" or claim.rel_op != "==":
         raise Unsupported("a vector or matrix unknown is solved from an equation, as u = value")
     d = ctx.derivation
-    sizes, points = ctx.sizes, 0
+    # the size rule for the condition with the solution put in: dimension factors are separated
+    sized = ctx.plan(cond.lhs.xreplace({u: v}), cond.rhs.xreplace({u: v}))
+    if sized.problem:
+        return Verdict(step.index, "solve", Label.UNDECIDED, "exact linear solve at random points",
+                       argument=sized.argument, detail=sized.problem)
+    sizes, points = sized.exact + sized.sampled, 0
     for k, size in enumerate(sizes):
         for trial in range(MATRIX_POINTS):
             rng = ctx.rng(1009 * step.index + 31 * k + trial)
@@ -158,15 +163,19 @@ def _solve_for_matrix(step, ctx, cond, claim, u, v):
                     g.entries[m] = sp.ImmutableMatrix(g.dim(m.shape[0]), g.dim(m.shape[1]),
                                                       lambda i, j: ctx.domain_of(None).sample(rng, trial == 0))
             unknowns = list(g.ground(u))
-            lhs, rhs = g.ground(cond.lhs), g.ground(cond.rhs)
-            value = g.ground(v)
+            # scalars get their values before grounding: an inverse is then of numbers only
+            # (a symbolic λ in a 9×9 inverse is what made this take minutes)
+            scalars = sorted((cond.free_symbols | v.free_symbols) & (set(ctx.domains) - set(d.dimensions)), key=str)
+            early = {x: ctx.domain_of(x).sample(rng, trial == 0) for x in scalars}
+            lhs, rhs = g.ground(cond.lhs.xreplace(early)), g.ground(cond.rhs.xreplace(early))
+            value = g.ground(v.xreplace(early))
             lhs, rhs, value = (x if isinstance(x, sp.MatrixBase) else sp.ImmutableMatrix([[x]]) for x in (lhs, rhs, value))
             if lhs.shape != rhs.shape or value.shape != (g.dim(u.shape[0]), g.dim(u.shape[1])):
                 return Verdict(step.index, "solve", Label.FAILED, "shapes", sizes=sizes, counterexample=Counterexample(
                     {str(a): b for a, b in size.items()}, {}, f"{lhs.shape} = {rhs.shape}", f"{u} of shape {value.shape}",
                     "the condition's sides, or the solution and the unknown, have different shapes"))
             free = sorted((lhs.free_symbols | rhs.free_symbols | value.free_symbols) - set(unknowns), key=str)
-            point = {x: ctx.domain_of(x).sample(rng, trial == 0) for x in free}
+            point = {**early, **{x: ctx.domain_of(x).sample(rng, trial == 0) for x in free}}
             eqs = [sp.expand((a - b).xreplace(point)) for a, b in zip(lhs, rhs)]
             if any(sp.Poly(e, *unknowns).total_degree() > 1 for e in eqs if e != 0):
                 raise Unsupported(f"the condition is not linear in the entries of {u}")
@@ -185,7 +194,8 @@ def _solve_for_matrix(step, ctx, cond, claim, u, v):
             points += 1
     return Verdict(step.index, "solve", Label.RANDOM,
                    f"at exact random points the condition is a linear system in the entries of ${latex(u)}$ with "
-                   "exactly one solution, the stated one", sizes=sizes, seed=ctx.seed, points=points)
+                   "exactly one solution, the stated one", sizes=sizes, argument=sized.argument, seed=ctx.seed,
+                   points=points)
 
 
 @checker("solve")
