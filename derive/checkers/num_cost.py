@@ -12,6 +12,7 @@ import sympy as sp
 from ..comparison import reduce_zero
 from ..costs import Cost, Flops, evaluate_costs
 from ..errors import Unsupported
+from ..printing import latex
 from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
 from . import checker
@@ -35,7 +36,7 @@ def check_cost(prev, step, ctx):
     if reduce_zero(diff):
         return Verdict(step.index, "cost", Label.PROVED,
                        "each cost[...] priced from its expression's shapes in the written order at general "
-                       f"size ({sp.factor(after)}); difference reduced to 0")
+                       f"size (${latex(sp.factor(after))}$); difference reduced to 0")
     symbols = sorted(diff.free_symbols, key=str)
     for values in itertools.product(SEARCH, repeat=len(symbols)):
         point = dict(zip(symbols, map(sp.Integer, values)))
@@ -43,7 +44,7 @@ def check_cost(prev, step, ctx):
             dims = {str(s): int(v) for s, v in point.items() if s in ctx.derivation.dimensions}
             others = {str(s): str(v) for s, v in point.items() if s not in ctx.derivation.dimensions}
             cx = Counterexample(dims, others, str(before.xreplace(point)), str(after.xreplace(point)),
-                                f"priced: previous side {sp.factor(before)}, this step {sp.factor(after)}")
+                                f"priced: previous side ${latex(sp.factor(before))}$, this step ${latex(sp.factor(after))}$")
             return Verdict(step.index, "cost", Label.FAILED, "costs priced at general size differ",
                            counterexample=cx)
     raise Unsupported(f"the costs {before} and {after} did not reduce to each other, yet agree at small sizes")
