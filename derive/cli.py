@@ -205,11 +205,15 @@ def check_cmd(targets, all_, as_json, seed, jobs):
 @click.option("--variants", type=click.IntRange(1, 50), default=None,
               help="With --seed: how many variants to put in one document.")
 @click.option("--timings", is_flag=True, help="Print checking times in the document (not reproducible).")
+@click.option("--md", is_flag=True, help="Also write NAME.md: Markdown with $...$ math (Ed, Canvas, Gradescope).")
+@click.option("--html", is_flag=True, help="Also write NAME.html: one self-contained page, math typeset offline by KaTeX.")
 @_jobs_option
-def render_cmd(name, pdf, out, allow_failed, params, seed, variants, timings, jobs):
-    """Write build/NAME.tex (and build/NAME.pdf with --pdf) for a derivation or a homework key."""
+def render_cmd(name, pdf, out, allow_failed, params, seed, variants, timings, md, html, jobs):
+    """Write build/NAME.tex (and build/NAME.pdf with --pdf, NAME.md with --md, NAME.html with
+    --html) for a derivation or a homework key."""
     from . import pipeline
-    request = pipeline.Request(name, out, pdf, allow_failed, tuple(params), seed, variants, timings, jobs)
+    formats = tuple(f for f, wanted in (("md", md), ("html", html)) if wanted)
+    request = pipeline.Request(name, out, pdf, allow_failed, tuple(params), seed, variants, timings, jobs, formats)
     try:
         rendered = _guard(pipeline.render, request)
     except (BrokenInput, Failed) as exc:
@@ -248,19 +252,22 @@ def cache_clear_cmd():
 @main.command("watch")
 @click.argument("name")
 @click.option("--pdf", is_flag=True, help="Also compile the PDF after each save.")
+@click.option("--html", is_flag=True, help="Also write NAME.html after each save (reload it in the browser).")
+@click.option("--md", is_flag=True, help="Also write NAME.md after each save.")
 @click.option("--out", default="build", show_default=True, type=click.Path(file_okay=False),
               help="Output directory.")
 @click.option("--iterations", type=click.IntRange(1), default=None, hidden=True,
               help="Stop after this many looks at the file (for tests).")
-def watch_cmd(name, pdf, out, iterations):
+def watch_cmd(name, pdf, html, md, out, iterations):
     """Re-check and re-render NAME each time its file is saved (Ctrl-C stops).
 
     Only steps whose inputs changed are checked again (the verdict cache); the document is
-    written with any failure marked.  (--html will follow when an HTML renderer exists.)"""
+    written with any failure marked, and with --html / --md also the page / the Markdown."""
     from .watch import watch
     _guard(loader.resolve, name)
+    formats = tuple(f for f, wanted in (("md", md), ("html", html)) if wanted)
     try:
-        for event in watch(name, out=out, pdf=pdf, iterations=iterations):
+        for event in watch(name, out=out, pdf=pdf, iterations=iterations, formats=formats):
             if event.report is None:
                 click.echo(click.style(f"{event.name}: broken: {event.error}", fg="red"))
                 continue

@@ -30,6 +30,7 @@ class Request:
     variants: int = None  # with seed: that many variants in one document
     timings: bool = False
     jobs: int = 1
+    formats: tuple = ()  # further documents besides NAME.tex: "md" (NAME.md), "html" (NAME.html)
 
 
 @dataclass
@@ -56,8 +57,13 @@ def render(request):
     job = load(request)
     job = check(job, request)
     refuse_unverified(job, request)
-    tex = document(job, request)
-    return Rendered(compile_document(request, job.stem, tex), verified(job))
+    web = write_web(request, job)  # before LaTeX runs: a PDF that fails still leaves the page
+    try:
+        written = compile_document(request, job.stem, document(job, request))
+    except (BrokenInput, Failed) as exc:
+        exc.details["written"] = web + exc.details.get("written", [])
+        raise
+    return Rendered(web + written, verified(job))
 
 
 # -- load ---------------------------------------------------------------------------------
@@ -148,21 +154,34 @@ def refuse_unverified(job, request):
     bad = [str(v.number) for v in report.verdicts if not v.ok]
     what = f"step(s) {', '.join(bad)}" if bad else "the chain or its cross-checks"
     tex_path = Path(request.out) / f"{job.stem}.tex"
-    for stale in (tex_path, tex_path.with_suffix(".pdf")):
+    for stale in (tex_path, *(tex_path.with_suffix(f".{kind}") for kind in ("pdf", "md", "html"))):
         stale.unlink(missing_ok=True)
     raise Failed(f"{name}: {what} not verified; run `derive check {request.name}` "
                  f"for counterexamples, or pass --allow-failed to render with the failures marked")
 
 
 # -- document -----------------------------------------------------------------------------
-def document(job, request):
-    """The LaTeX of the job (templates/), failures marked in red."""
-    from .render import render_homework, render_tex, render_variants
+def document(job, request, fmt="tex"):
+    """The document of the job in ``fmt`` (tex, md or html; templates/), failures marked in red."""
+    from .render import render_derivation, render_homework, render_variants
     if job.kind == "homework":
-        return render_homework(job.homework, job.entries, timings=request.timings)
+        return render_homework(job.homework, job.entries, timings=request.timings, fmt=fmt)
     if job.kind == "variants":
-        return render_variants(request.name, request.seed, job.chosen, timings=request.timings)
-    return render_tex(job.derivation, job.report, timings=request.timings)
+        return render_variants(request.name, request.seed, job.chosen, timings=request.timings, fmt=fmt)
+    return render_derivation(job.derivation, job.report, fmt=fmt, timings=request.timings)
+
+
+def write_web(request, job):
+    """NAME.md and NAME.html as the request asks (each written atomically); the paths written."""
+    from .web import write_atomically
+    written = []
+    for fmt in ("md", "html"):
+        if fmt in request.formats:
+            try:
+                written.append(write_atomically(request.out, f"{job.stem}.{fmt}", document(job, request, fmt)))
+            except OutputError as exc:
+                raise BrokenInput(str(exc), written=written) from None
+    return written
 
 
 # -- compile ------------------------------------------------------------------------------

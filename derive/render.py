@@ -1,8 +1,12 @@
-"""From a checked derivation to LaTeX: plain data in, templates out.
+"""From a checked derivation to a document: plain data in, templates out.
 
 Templates receive strings with the mathematics already printed (printing.py) and the prose
-already escaped (prose.py): no maths in templates.
+already escaped for the target format: ``context(derivation, report, prose=...)`` is the one
+context builder for every format; ``prose`` formats a prose string (with ``$...$`` mathematics)
+for LaTeX (prose.escape, the default), Markdown or HTML (web.py).  Mathematics is the same
+LaTeX string in every format: no maths in templates.
 """
+from fractions import Fraction
 from pathlib import Path
 
 import jinja2
@@ -28,24 +32,39 @@ def environment():
     )
 
 
-def _given(decl):
+def _given(decl, escape):
     o = decl.obj
     if decl.kind == "dimension":
         return None
+    name, group = latex(o), decl.kind in ("unknown", "scalar", "matrix")
     if decl.kind == "unknown":
-        return {"math": f"{latex(o)} \\in \\mathbb{{R}}", "meaning": escape(decl.meaning or "unknown")}
+        return {"name": name, "rest": "\\in \\mathbb{R}", "meaning": escape(decl.meaning or "unknown"), "group": group}
     if decl.kind == "scalar":
-        math = f"{latex(o)} {decl.domain.latex}"
+        rest = decl.domain.latex
     elif decl.kind == "matrix":
-        math = f"{latex(o)} \\in \\mathbb{{R}}^{{{_shape(o)}}}"
+        rest = f"\\in \\mathbb{{R}}^{{{_shape(o)}}}"
     elif decl.kind == "random" and isinstance(o, sp.Symbol):
-        math = f"{latex(o)} \\sim {decl.law.latex(latex)}"
+        rest = f"\\sim {decl.law.latex(latex)}"
     elif decl.kind == "random":
         law = decl.law.latex(latex)
-        math = f"{latex(o)} \\in \\mathbb{{R}}^{{{_shape(o)}}},\\ {latex(o)}_{{ij}} \\overset{{\\text{{i.i.d.}}}}{{\\sim}} {law}"
+        sub = "i" if o.shape[1] == 1 else "ij"  # a vector's entries carry one index
+        rest = f"\\in \\mathbb{{R}}^{{{_shape(o)}}},\\ {name}_{{{sub}}} \\overset{{\\text{{i.i.d.}}}}{{\\sim}} {law}"
     else:
-        math = f"{latex(o)} = {latex(decl.definition)}"
-    return {"math": math, "meaning": escape(decl.meaning)}
+        rest = f"= {latex(decl.definition)}"
+    return {"name": name, "rest": rest, "meaning": escape(decl.meaning), "group": group}
+
+
+def _givens(declared, escape):
+    """One bullet per declaration; consecutive ones of the same kind, domain or shape and meaning
+    share a bullet (h_1, h_2, h_3 ∈ ℝ: the filter taps)."""
+    merged = []
+    for g in filter(None, (_given(d, escape) for d in declared)):
+        last = merged[-1] if merged else None
+        if last and g["group"] and last["group"] and (last["rest"], last["meaning"]) == (g["rest"], g["meaning"]):
+            last["names"].append(g["name"])
+        else:
+            merged.append(dict(g, names=[g["name"]]))
+    return [{"math": ", ".join(g["names"]) + " " + g["rest"], "meaning": g["meaning"]} for g in merged]
 
 
 def _shape(m):
@@ -60,7 +79,7 @@ def _dims(derivation):
     return ", ".join(latex(d) for d in dims) if dims else ""
 
 
-def _step(step, verdict, derivation):
+def _step(step, verdict, derivation, escape):
     rule = derivation.rule_named(step.rule)
     return {
         "index": step.index,
@@ -69,11 +88,11 @@ def _step(step, verdict, derivation):
         "relation": SYMBOLS.get(step.relation, "="),
         "rule": escape(rule.name),
         "why": escape(step.why or rule.text),
-        "verdict": _verdict(verdict) if verdict else None,
+        "verdict": _verdict(verdict, escape) if verdict else None,
     }
 
 
-def _verdict(v):
+def _verdict(v, escape):
     cx = v.counterexample
     return {
         "ok": v.ok,
@@ -96,10 +115,12 @@ def _chain_relation(steps):
     return "="
 
 
-def context(derivation, report):
-    """Plain data for the templates."""
+def context(derivation, report, prose=escape):
+    """Plain data for the templates; ``prose`` formats every piece of prose for the target format
+    (LaTeX by default).  Mathematics (``math``, ``lhs``, ``result``, ``dims``) is LaTeX as printed."""
+    escape = prose
     verdicts = {v.index: v for v in report.verdicts}
-    steps = [_step(s, verdicts.get(s.index), derivation) for s in derivation.steps]
+    steps = [_step(s, verdicts.get(s.index), derivation, escape) for s in derivation.steps]
     parts = [{"title": escape(q.title), "lhs": q.lhs or "",
               "steps": [steps[s.index] for s in derivation.part_steps(q)],
               "result": latex(q.result) if q.result is not None else "",
@@ -110,17 +131,38 @@ def context(derivation, report):
         "source": escape(derivation.source),
         "statement": escape(derivation.statement),
         "dims": _dims(derivation),
-        "givens": [g for g in map(_given, derivation.declared) if g],
+        "givens": _givens(derivation.declared, escape),
         "assumptions": [escape(a) for a in derivation.assumptions],
         "steps": steps,
         "parts": parts,
         "notes": [{"kind": k, "text": escape(t)} for k, t in derivation.notes],
         "findings": [escape(f) for f in report.findings],
-        "crosschecks": [dict(_verdict(v), name=escape(v.detail)) for v in report.extras],
+        "crosschecks": [dict(_verdict(v, escape), name=escape(v.detail)) for v in report.extras],
         "figures": [{"tex": tex, "caption": escape(caption)} for tex, caption in derivation.figures],
         "ok": report.ok,
         "seconds": f"{report.seconds:.2f}",
     }
+
+
+FORMATS = ("tex", "md", "html")  # derive render writes NAME.tex, and with --md / --html NAME.md / NAME.html
+
+
+def _format(fmt):
+    """(Jinja environment, prose formatter, extra template variables) of an output format."""
+    if fmt == "tex":
+        return environment(), escape, {}
+    if fmt in ("md", "html"):
+        from . import web
+        return web.environment(fmt), web.PROSE[fmt], web.template_globals(fmt)
+    raise ValueError(f"unknown output format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
+def render_derivation(derivation, report, fmt="tex", timings=False, standalone=True):
+    """The document of one checked derivation in ``fmt`` (tex, md, html).  ``standalone``
+    (HTML only): a whole page with KaTeX inlined; else a fragment (Jupyter typesets its math)."""
+    env, prose, extra = _format(fmt)
+    return env.get_template(f"derivation.{fmt}.j2").render(
+        d=context(derivation, report, prose), timings=timings, standalone=standalone, **extra)
 
 
 def render_tex(derivation, report, template="derivation.tex.j2", timings=False):
@@ -129,17 +171,37 @@ def render_tex(derivation, report, template="derivation.tex.j2", timings=False):
     return environment().get_template(template).render(d=context(derivation, report), timings=timings)
 
 
-def render_variants(name, seed, variants, timings=False):
+def _param_math(v):
+    """A parameter's value as mathematics: (1, -3, 2) for a list, a fraction as a fraction."""
+    if isinstance(v, (list, tuple)):
+        return r"\left(" + ", ".join(_param_math(a) for a in v) + r"\right)"
+    if isinstance(v, (int, Fraction, sp.Basic)) and not isinstance(v, bool):
+        return latex(sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.sympify(v))
+    return None
+
+
+def _params(values, prose):
+    """name = value, ... with numbers and lists as mathematics (minus signs, fractions)."""
+    out = []
+    for k, v in values.items():
+        math = _param_math(v)
+        out.append(prose(str(k)) + (f" ${'='} {math}$" if math is not None else " = " + prose(str(v))))
+    return ", ".join(out)
+
+
+def render_variants(name, seed, variants, timings=False, fmt="tex", standalone=True):
     """One document holding several checked variants: [(values, derivation, report)]."""
-    items = [{"params": escape(", ".join(f"{k} = {v}" for k, v in values.items())),
-              "d": context(der, rep)} for values, der, rep in variants]
-    return environment().get_template("variants.tex.j2").render(
-        name=escape(name), seed=seed, variants=items, title=items[0]["d"]["title"] if items else "",
-        timings=timings)
+    env, prose, extra = _format(fmt)
+    items = [{"params": _params(values, prose),
+              "d": context(der, rep, prose)} for values, der, rep in variants]
+    return env.get_template(f"variants.{fmt}.j2").render(
+        name=prose(name), seed=seed, variants=items, title=items[0]["d"]["title"] if items else "",
+        ok=all(v["d"]["ok"] for v in items), timings=timings, standalone=standalone, **extra)
 
 
-def render_homework(homework, entries, timings=False):
+def render_homework(homework, entries, timings=False, fmt="tex", standalone=True):
     """A whole answer key: entries are (item, derivation, report) with None for free text."""
+    env, escape, extra = _format(fmt)
     items = []
     for item, der, rep in entries:
         if der is None:
@@ -147,10 +209,10 @@ def render_homework(homework, entries, timings=False):
                           "statement": escape(item.statement), "answer": escape(item.answer)})
         else:
             items.append({"number": escape(item.number), "title": escape(der.title), "checked": True,
-                          "d": context(der, rep), "steps": len(rep.verdicts), "ok": rep.ok,
+                          "d": context(der, rep, escape), "steps": len(rep.verdicts), "ok": rep.ok,
                           "seconds": f"{rep.seconds:.2f}"})
-    return environment().get_template("homework.tex.j2").render(
+    return env.get_template(f"homework.{fmt}.j2").render(
         title=escape(homework.title), course=escape(homework.course), items=items,
         ok=all(i["ok"] for i in items if i["checked"]),
         checked=sum(1 for i in items if i["checked"]), unchecked=sum(1 for i in items if not i["checked"]),
-        timings=timings)
+        timings=timings, standalone=standalone, **extra)

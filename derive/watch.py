@@ -21,11 +21,12 @@ class Event:
     written: list = field(default_factory=list)
 
 
-def _once(target, out_dir, pdf):
+def _once(target, out_dir, pdf, formats=()):
     import click
     from . import pipeline
     start = time.perf_counter()
-    request = pipeline.Request(str(target), str(out_dir), pdf, allow_failed=True)  # failures marked in red
+    request = pipeline.Request(str(target), str(out_dir), pdf, allow_failed=True,  # failures marked in red
+                               formats=tuple(formats))
     try:
         job = pipeline.check(pipeline.load(request), request)
     except (DeriveError, click.ClickException) as exc:
@@ -36,14 +37,16 @@ def _once(target, out_dir, pdf):
     rechecked = sum(not getattr(v, "cached", False) for v in report.verdicts)
     name = job.stem
     try:
-        written = pipeline.compile_document(request, job.stem, pipeline.document(job, request))
+        web = pipeline.write_web(request, job)  # NAME.md / NAME.html (--md, --html)
+        written = web + pipeline.compile_document(request, job.stem, pipeline.document(job, request))
     except click.ClickException as exc:
-        written = [p for p in [Path(out_dir) / f"{job.stem}.tex"] if p.exists()]
+        written = [p for p in [Path(out_dir) / f"{job.stem}.{k}" for k in ("md", "html", "tex")]
+                   if p.exists() and (p.suffix == ".tex" or p.suffix[1:] in formats)]
         return Event(name, time.perf_counter() - start, report, f"PDF: {exc.message}", rechecked, written)
     return Event(name, time.perf_counter() - start, report, "", rechecked, written)
 
 
-def watch(target, out="build", pdf=False, poll=POLL, iterations=None):
+def watch(target, out="build", pdf=False, poll=POLL, iterations=None, formats=()):
     """Yield an Event at start and after each change of the file's mtime.
 
     ``iterations``: stop after that many looks at the file (for tests); None: until Ctrl-C."""
@@ -60,6 +63,6 @@ def watch(target, out="build", pdf=False, poll=POLL, iterations=None):
                 yield Event(str(target), 0.0, error=f"cannot read {path}: {exc.strerror}")
         if stamp is not None and stamp != seen:
             seen = stamp
-            yield _once(target, out_dir, pdf)
+            yield _once(target, out_dir, pdf, formats)
         if iterations is None or looks < iterations:
             time.sleep(poll)
