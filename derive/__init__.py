@@ -27,6 +27,9 @@ from .grounding import value_at
 from .params import BadParam
 from .changes import change_variables, minimisers_correspond, specialise
 from .claims import claim_numerically, column, for_every, index
+from .notebook import install as _install_notebook_display
+
+_install_notebook_display()  # Jupyter: _repr_html_ / _repr_markdown_ (derive/notebook.py)
 from .plots import gaussian_curves, stem_plots
 
 # topic libraries (README, "Libraries"): shape tables and layers of CNNs, discrete signals and

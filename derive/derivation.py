@@ -231,16 +231,6 @@ class Derivation:
         """An independent check of the result not using the chain: func() -> Verdict-like."""
         self.crosschecks.append((name, func))
 
-    # -- Jupyter ------------------------------------------------------------------
-    def _repr_html_(self):
-        """The derivation checked and typeset, as ``derive render NAME --html`` shows it."""
-        from .web import derivation_repr, safe_repr
-        return safe_repr(derivation_repr, self, "html")
-
-    def _repr_markdown_(self):
-        from .web import derivation_repr, safe_repr
-        return safe_repr(derivation_repr, self, "md")
-
     # -- queries ------------------------------------------------------------------
     def of_kind(self, kind):
         return [d for d in self.declared if d.kind == kind]

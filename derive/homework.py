@@ -26,15 +26,6 @@ class Homework:
     def problems(self):
         return [i.problem for i in self.items if i.problem]
 
-    # Jupyter shows the whole answer key, every problem checked (derive/web.py)
-    def _repr_html_(self):
-        from .web import homework_repr, safe_repr
-        return safe_repr(homework_repr, self, "html")
-
-    def _repr_markdown_(self):
-        from .web import homework_repr, safe_repr
-        return safe_repr(homework_repr, self, "md")
-
 
 def derivation(number, problem, **params):
     """An item answered by a verified derivation."""

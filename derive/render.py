@@ -19,8 +19,18 @@ from .prose import escape
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def environment():
-    """The one Jinja environment: LaTeX-safe delimiters, undefined variables fail."""
+def environment(fmt="tex"):
+    """The Jinja environment of a format's templates; undefined variables fail.  LaTeX
+    (``.tex.j2``): LaTeX-safe delimiters, no autoescape (prose is escaped before it arrives).
+    Markdown (``.md.j2``) and HTML (``.html.j2``): the usual delimiters, HTML autoescaped (only
+    pre-escaped prose is marked safe)."""
+    if fmt != "tex":
+        from .web import markdown_cell
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True, lstrip_blocks=True,
+            autoescape=fmt == "html", undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        env.filters["cell"] = markdown_cell
+        return env
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         block_start_string=r"\BLOCK{", block_end_string="}",
@@ -153,7 +163,7 @@ def _format(fmt):
         return environment(), escape, {}
     if fmt in ("md", "html"):
         from . import web
-        return web.environment(fmt), web.PROSE[fmt], web.template_globals(fmt)
+        return environment(fmt), web.PROSE[fmt], web.template_globals(fmt)
     raise ValueError(f"unknown output format {fmt!r}; one of {', '.join(FORMATS)}")
 
 

@@ -120,12 +120,4 @@ class Report:
     def ok(self):
         return not self.findings and all(v.ok for v in self.verdicts) and all(v.ok for v in self.extras)
 
-    # Jupyter shows a report as a table of its verdicts (derive/web.py)
-    def _repr_html_(self):
-        from .web import report_repr, safe_repr
-        return safe_repr(report_repr, self, "html")
-
-    def _repr_markdown_(self):
-        from .web import report_repr, safe_repr
-        return safe_repr(report_repr, self, "md")
 

@@ -21,7 +21,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
 from .prose import _MATH, _escape_math, _is_math
@@ -146,17 +145,6 @@ class _LazyText:
         return self.func()
 
 
-def environment(fmt):
-    """The Jinja environment of Markdown (``.md.j2``) or HTML (``.html.j2``) templates: the usual
-    delimiters, HTML autoescaped (only pre-escaped prose is marked safe), undefined variables fail."""
-    from .render import TEMPLATES
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True, lstrip_blocks=True,
-        autoescape=fmt == "html", undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.filters["cell"] = markdown_cell
-    return env
-
-
 PAGE_CSS = """
 .derive { --ink: #1d2330; --muted: #5b6475; --rule: #d9dde5; --ok: #1a7f37; --bad: #c62828;
         --soft: #f6f8fa; --accent: #2f5aa8; }
@@ -229,54 +217,3 @@ def write_atomically(out_dir, filename, text):
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     return target
-
-
-# -- Jupyter ------------------------------------------------------------------------------
-def _checked(derivation):
-    from .checking import check
-    return check(derivation)
-
-
-def derivation_repr(derivation, fmt):
-    """A derivation checked and shown in a notebook (``Derivation._repr_html_`` / ``_markdown_``)."""
-    from .render import render_derivation
-    return render_derivation(derivation, _checked(derivation), fmt=fmt, standalone=False)
-
-
-def report_repr(report, fmt):
-    """A check report: one line per step and cross-check (``Report._repr_html_`` / ``_markdown_``)."""
-    env = environment(fmt)
-    prose = PROSE[fmt]
-    def row(v, number):
-        return {"number": number, "ok": v.ok, "label": prose(v.label.value), "evidence": prose(v.evidence()),
-                "detail": prose(v.detail),
-                "counterexample": prose(v.counterexample.describe()) if v.counterexample else ""}
-    rows = [row(v, v.number) for v in report.verdicts] + [row(v, "cross-check") for v in report.extras]
-    return env.get_template(f"report.{fmt}.j2").render(
-        name=prose(report.name), ok=report.ok, rows=rows, findings=[prose(f) for f in report.findings],
-        seconds=f"{report.seconds:.2f}", steps=len(report.verdicts), **template_globals(fmt))
-
-
-def homework_repr(homework, fmt):
-    """A whole answer key, every problem loaded and checked (``Homework._repr_html_`` / ``_markdown_``)."""
-    from . import loader
-    from .render import render_homework
-    entries = []
-    for item in homework.items:
-        if item.problem is None:
-            entries.append((item, None, None))
-        else:
-            der = loader.load(item.problem)
-            entries.append((item, der, _checked(der)))
-    return render_homework(homework, entries, fmt=fmt, standalone=False)
-
-
-def safe_repr(func, *args):
-    """A repr never raises in a notebook: a broken problem shows as one escaped line."""
-    try:
-        return func(*args)
-    except Exception as exc:  # noqa: BLE001 - IPython would print a traceback for the repr
-        fmt = args[-1]
-        message = f"derive could not display this: {type(exc).__name__}: {exc}"
-        return Markup("<p class=\"derive-error\">{}</p>").format(message) if fmt == "html" \
-            else markdown_prose(message)
