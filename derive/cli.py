@@ -207,13 +207,17 @@ def check_cmd(targets, all_, as_json, seed, jobs):
 @click.option("--timings", is_flag=True, help="Print checking times in the document (not reproducible).")
 @click.option("--md", is_flag=True, help="Also write NAME.md: Markdown with $...$ math (Ed, Canvas, Gradescope).")
 @click.option("--html", is_flag=True, help="Also write NAME.html: one self-contained page, math typeset offline by KaTeX.")
+@click.option("--questions-only", "questions", is_flag=True,
+              help="The student version (NAME-questions.*): statements, given data and space to answer; "
+                   "numbered as in the key; no solutions, verdicts or errata.")
 @_jobs_option
-def render_cmd(name, pdf, out, allow_failed, params, seed, variants, timings, md, html, jobs):
+def render_cmd(name, pdf, out, allow_failed, params, seed, variants, timings, md, html, questions, jobs):
     """Write build/NAME.tex (and build/NAME.pdf with --pdf, NAME.md with --md, NAME.html with
     --html) for a derivation or a homework key."""
     from . import pipeline
     formats = tuple(f for f, wanted in (("md", md), ("html", html)) if wanted)
-    request = pipeline.Request(name, out, pdf, allow_failed, tuple(params), seed, variants, timings, jobs, formats)
+    request = pipeline.Request(name, out, pdf, allow_failed, tuple(params), seed, variants, timings, jobs, formats,
+                               questions)
     try:
         rendered = _guard(pipeline.render, request)
     except (BrokenInput, Failed) as exc:

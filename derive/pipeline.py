@@ -31,6 +31,7 @@ class Request:
     timings: bool = False
     jobs: int = 1
     formats: tuple = ()  # further documents besides NAME.tex: "md" (NAME.md), "html" (NAME.html)
+    questions: bool = False  # the student version: statements and given data only (stem-questions)
 
 
 @dataclass
@@ -55,6 +56,8 @@ class Rendered:
 
 def render(request):
     job = load(request)
+    if request.questions:
+        job.stem += "-questions"  # never overwrites the key
     job = check(job, request)
     refuse_unverified(job, request)
     web = write_web(request, job)  # before LaTeX runs: a PDF that fails still leaves the page
@@ -164,11 +167,30 @@ def refuse_unverified(job, request):
 def document(job, request, fmt="tex"):
     """The document of the job in ``fmt`` (tex, md or html; templates/), failures marked in red."""
     from .render import render_derivation, render_homework, render_variants
+    if request.questions:
+        return questions(job, request, fmt)
     if job.kind == "homework":
         return render_homework(job.homework, job.entries, timings=request.timings, fmt=fmt)
     if job.kind == "variants":
         return render_variants(request.name, request.seed, job.chosen, timings=request.timings, fmt=fmt)
     return render_derivation(job.derivation, job.report, fmt=fmt, timings=request.timings)
+
+
+def questions(job, request, fmt):
+    """The student version of the job: each derivation's statement and given data, each
+    discussion item's statement, numbered as in the key; no step, result, note or verdict."""
+    from .render import render_questions
+    if job.kind == "homework":
+        hw = job.homework
+        sections = [(f"{item.number}: {der.title if der is not None else item.title}", None, der,
+                     item.statement if der is None else None) for item, der, _ in job.entries]
+        return render_questions("homework", hw.title, sections, fmt, subtitle=hw.course)
+    if job.kind == "variants":
+        sections = [(f"Variant {k}", values, der, None) for k, (values, der, _) in enumerate(job.chosen, 1)]
+        return render_questions("variants", sections[0][2].title, sections, fmt,
+                                subtitle=f"{len(sections)} variants (seed {request.seed})")
+    return render_questions("derivation", job.derivation.title, [("", None, job.derivation, None)], fmt,
+                            subtitle="Questions")
 
 
 def write_web(request, job):

@@ -226,3 +226,39 @@ def render_homework(homework, entries, timings=False, fmt="tex", standalone=True
         ok=all(i["ok"] for i in items if i["checked"]),
         checked=sum(1 for i in items if i["checked"]), unchecked=sum(1 for i in items if not i["checked"]),
         timings=timings, standalone=standalone, **extra)
+
+
+# -- student versions ---------------------------------------------------------------------
+def questions_context(derivation, prose=escape):
+    """What a student version shows of a derivation, and nothing more: statement, given data
+    and, per part, its heading and the quantity asked for.  No step, result, note, figure,
+    erratum or verdict is in this context, so no template can leak one.  ``space`` is the
+    answer space in centimetres, from the length of the part's chain in the key."""
+    parts = []
+    for q in derivation.parts:
+        steps = len(derivation.part_steps(q))
+        parts.append({"title": prose(q.title), "lhs": q.lhs or "", "space": min(2 + steps // 2, 7)})
+    return {
+        "name": derivation.name,
+        "title": prose(derivation.title),
+        "source": prose(derivation.source),
+        "statement": prose(derivation.statement),
+        "dims": _dims(derivation),
+        "givens": _givens(derivation.declared, prose),
+        "assumptions": [prose(a) for a in derivation.assumptions],
+        "parts": parts,
+    }
+
+
+def render_questions(kind, title, sections, fmt="tex", subtitle="", standalone=True):
+    """A student version (``--questions-only``): ``sections`` are (heading, params, derivation
+    or None, statement) — a derivation's questions, or a discussion item's statement — numbered
+    as in the key.  ``kind`` is "derivation", "variants" or "homework"."""
+    env, prose, extra = _format(fmt)
+    items = []
+    for heading, params, derivation, statement in sections:
+        items.append({"heading": prose(heading) if heading else "", "params": _params(params, prose) if params else "",
+                      "d": questions_context(derivation, prose) if derivation is not None else None,
+                      "statement": prose(statement) if derivation is None else ""})
+    return env.get_template(f"questions.{fmt}.j2").render(
+        kind=kind, title=prose(title), subtitle=prose(subtitle), items=items, standalone=standalone, **extra)

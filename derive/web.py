@@ -146,6 +146,7 @@ class _LazyText:
 
 
 PAGE_CSS = """
+.derive .answer-space { border: 1px solid var(--rule); border-radius: 4px; margin: 0.4em 0 1.2em; }
 .derive { --ink: #1d2330; --muted: #5b6475; --rule: #d9dde5; --ok: #1a7f37; --bad: #c62828;
         --soft: #f6f8fa; --accent: #2f5aa8; }
 .derive { color: var(--ink); font: 16px/1.55 "Source Sans Pro", "Segoe UI", "Helvetica Neue", "Liberation Sans",
