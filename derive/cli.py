@@ -241,6 +241,88 @@ def render_cmd(name, pdf, out, allow_failed, params, seed, variants, timings, md
     sys.exit(0 if rendered.ok else 1)
 
 
+def _progress(label):
+    """A progress bar on a terminal (stderr), nothing otherwise: progress(done, total)."""
+    if not sys.stderr.isatty():
+        return None
+    state = {}
+
+    def progress(done, total):
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(1)
+        if done == total:
+            state.pop("bar").__exit__(None, None, None)
+    return progress
+
+
+@main.command("variants")
+@click.argument("name")
+@click.option("--roster", type=click.Path(dir_okay=False), default=None,
+              help="A CSV of students (an id column, optionally a name): one variant per student.")
+@click.option("--secret", envvar="DERIVE_ROSTER_SECRET", default=None, show_envvar=True,
+              help="With --roster: the course secret the students' seeds are derived from.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None, help="Without --roster: draw from this seed.")
+@click.option("--count", type=click.IntRange(1, 10000), default=None, help="Without --roster: how many variants.")
+@click.option("--per-student", is_flag=True, help="With --roster: one key and one student version per student.")
+@click.option("--pdf", is_flag=True, help="Also compile the documents to PDF.")
+@click.option("--moodle", type=click.Path(dir_okay=False), default=None,
+              help="Also write the variants' numeric answers as a Moodle XML quiz to this file.")
+@click.option("--out", default=None, type=click.Path(file_okay=False),
+              help="Output directory [default: build/NAME-roster or build/NAME-seedS].")
+@_jobs_option
+def variants_cmd(name, roster, secret, seed, count, per_student, pdf, moodle, out, jobs):
+    """Verified variants of a parameterised problem for a class: per student from a roster
+    (keys, student versions and an answer sheet answers.csv), or COUNT variants from a seed;
+    with --moodle also a Moodle XML quiz of their numeric answers."""
+    from . import roster as rosters
+    if roster and (seed is not None or count):
+        raise BrokenInput("use either --roster or --seed/--count, not both")
+    if not roster and (seed is None or not count):
+        raise BrokenInput("name a --roster, or give --seed and --count")
+    if not roster and per_student:
+        raise BrokenInput("--per-student needs --roster")
+    _guard(loader.resolve, name)
+    stem = Path(name).stem
+    if roster:
+        students = _guard(rosters.read_roster, roster)
+        try:
+            assigned = _guard(rosters.assign, name, students, secret, jobs, _progress("checking variants"))
+        except rosters.RosterFailed as exc:
+            raise Failed(str(exc)) from None
+        out = out or str(Path("build") / f"{stem}-roster")
+    else:
+        from .variants import VariantsFailed, drawn
+        try:
+            chosen = _guard(drawn, name, seed, count, jobs)
+        except VariantsFailed as exc:
+            raise Failed(str(exc)) from None
+        assigned = [rosters.Assigned(rosters.Student(f"Variant {k}"), seed, values, der, rep)
+                    for k, (values, der, rep) in enumerate(chosen, 1)]
+        out = out or str(Path("build") / f"{stem}-seed{seed}")
+    quiz = None
+    if moodle:  # built first: a problem without numeric answers writes nothing at all
+        from .lms import moodle_quiz
+        quiz = _guard(moodle_quiz, name, [(a.values, a.derivation, a.report) for a in assigned])
+    from .pdf import CompileError, TexMissing
+    try:
+        written = _guard(rosters.publish_roster, name, assigned, out, pdf, per_student, jobs,
+                         _progress("writing documents"), None if roster else f"{stem}-seed{seed}-x{count}")
+    except TexMissing as exc:
+        raise BrokenInput(str(exc)) from None
+    except CompileError as exc:
+        raise Failed(str(exc), log=exc.log_excerpt) from None
+    if quiz is not None:
+        from .web import write_atomically
+        target = Path(moodle)
+        written.append(_guard(write_atomically, target.parent, target.name, quiz))
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(assigned)} variant(s) of {stem}, every one verified")
+    sys.exit(0)
+
+
 @main.group("cache")
 def cache_cmd():
     """The verdict cache ($DERIVE_CACHE_DIR, else $XDG_CACHE_HOME/derive or ~/.cache/derive)."""

@@ -28,18 +28,32 @@ def _worker_start():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def run(func, items, jobs):
-    """``[func(item) for item in items]``, over up to ``jobs`` processes; same order."""
+def run(func, items, jobs, progress=None):
+    """``[func(item) for item in items]``, over up to ``jobs`` processes; same order.
+    ``progress(done, total)`` is called in this process after each result, in order."""
     items = list(items)
+    total = len(items)
+
+    def serial():
+        out = []
+        for item in items:
+            out.append(func(item))
+            if progress:
+                progress(len(out), total)
+        return out
     if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(item) for item in items]
+        return serial()
     pool = multiprocessing.get_context("fork").Pool(min(jobs, len(items)), initializer=_worker_start)
     try:
-        out = pool.map(func, items, chunksize=1)
+        out = []
+        for result in pool.imap(func, items, chunksize=1):
+            out.append(result)
+            if progress:
+                progress(len(out), total)
     except multiprocessing.pool.MaybeEncodingError:  # a result that does not pickle: do it here
         pool.terminate()
         pool.join()
-        return [func(item) for item in items]
+        return serial()
     except BaseException:  # Ctrl-C or a worker's crash: stop every worker before passing it on
         pool.terminate()
         pool.join()

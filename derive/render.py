@@ -195,18 +195,26 @@ def _params(values, prose):
     out = []
     for k, v in values.items():
         math = _param_math(v)
-        out.append(prose(str(k)) + (f" ${'='} {math}$" if math is not None else " = " + prose(str(v))))
-    return ", ".join(out)
+        # the value's mathematics goes through the prose formatter too ($...$ becomes each
+        # format's math); a value that is not a number stays text, escaped
+        out.append(prose(f"{k} $= {math}$") if math is not None else prose(f"{k} = {v}"))
+    return prose(", ").join(out)  # in HTML a Markup join: the pieces are escaped already
 
 
-def render_variants(name, seed, variants, timings=False, fmt="tex", standalone=True):
-    """One document holding several checked variants: [(values, derivation, report)]."""
+def render_variants(name, seed, variants, timings=False, fmt="tex", standalone=True, headings=None, subtitle=None):
+    """One document holding several checked variants: [(values, derivation, report)].
+    ``headings``: one section heading per variant (default "Variant k"); ``subtitle``: the
+    line under the title (default: how many variants, the seed, that each was checked)."""
     env, prose, extra = _format(fmt)
-    items = [{"params": _params(values, prose),
-              "d": context(der, rep, prose)} for values, der, rep in variants]
+    headings = headings or [f"Variant {k}" for k in range(1, len(variants) + 1)]
+    items = [{"params": _params(values, prose), "heading": prose(heading),
+              "d": context(der, rep, prose)} for heading, (values, der, rep) in zip(headings, variants)]
+    ok = all(v["d"]["ok"] for v in items)
+    if subtitle is None:
+        subtitle = f"{len(items)} variants drawn with seed {seed}; each re-derived and machine-checked"
     return env.get_template(f"variants.{fmt}.j2").render(
         name=prose(name), seed=seed, variants=items, title=items[0]["d"]["title"] if items else "",
-        ok=all(v["d"]["ok"] for v in items), timings=timings, standalone=standalone, **extra)
+        subtitle=prose(subtitle), ok=ok, timings=timings, standalone=standalone, **extra)
 
 
 def render_homework(homework, entries, timings=False, fmt="tex", standalone=True):
