@@ -45,9 +45,13 @@ D.eq(sqnorm(y - p * X * w) + p * (1 - p) * sqnorm(Gamma * w), "regroup-norms",
 D.result(sqnorm(y - p * X * w) + p * (1 - p) * sqnorm(Gamma * w))
 
 D.erratum(
-    r"The reference answer key, in its line (21), writes the penalty coefficient as $(p^2 - p)$. "
-    r"That is $-p(1-p)$, a negative penalty; the engine rejects that step with a counterexample, "
-    r"and summing the objective over all mask patterns confirms $+p(1-p)$, as in its next line (22)."
+    r"The reference answer key's solution of this part has two slips. With $P = R \\odot X$, its line (20) "
+    r"factors the penalty as "
+    r"$w^\top(\mathbb{E}_R[P^\top P]\,w - p^2 w)$, dropping $X^\top X$ from the second term (it must be "
+    r"$w^\top(\mathbb{E}_R[P^\top P] - p^2 X^\top X)\,w$); its line (21) writes the coefficient as $(p^2 - p)$, "
+    r"that is $-p(1-p)$, a negative penalty. The engine rejects both lines with counterexamples when the key "
+    r"is audited (derive audit), and summing the objective over every mask pattern agrees with the chain "
+    r"below and with the key's final line (22), $+p(1-p)$."
 )
 D.crosscheck("dropout objective summed over every mask", enumerate_masks(D))
 

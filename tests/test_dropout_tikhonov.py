@@ -121,3 +121,21 @@ def test_chain_must_end_at_declared_result(dropout):
 def test_independent_crosscheck_agrees(dropout):
     report = check(dropout[0])
     assert report.extras and all(v.ok for v in report.extras)
+
+
+def test_the_reference_keys_two_slips_are_found_by_audit():
+    """The erratum's claim, checked: auditing the key's lines (16)-(22) rejects (20) first (X^T X
+    dropped) and (21) (the sign); the lines before them hold."""
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from derive.cli import main
+    key = Path(__file__).parent / "data" / "hw5-key-q4a.md"
+    result = CliRunner().invoke(main, ["audit", str(key), "--json"])
+    assert result.exit_code == 1, result.output
+    chain = json.loads(result.output)["chains"][0]
+    verdicts = [s["verdict"] for s in chain["steps"]]
+    assert verdicts[:4] == ["start", "valid", "valid", "valid"] and verdicts[4] == verdicts[5] == "invalid"
+    assert chain["first_wrong"] == 4
