@@ -45,7 +45,7 @@ D.eq(sqnorm(y - p * X * w) + p * (1 - p) * sqnorm(Gamma * w), "regroup-norms",
 D.result(sqnorm(y - p * X * w) + p * (1 - p) * sqnorm(Gamma * w))
 
 D.erratum(
-    r"The reference answer key's solution of this part has two slips. With $P = R \\odot X$, its line (20) "
+    r"The reference answer key's solution of this part has two slips. With $P = R \odot X$, its line (20) "
     r"factors the penalty as "
     r"$w^\top(\mathbb{E}_R[P^\top P]\,w - p^2 w)$, dropping $X^\top X$ from the second term (it must be "
     r"$w^\top(\mathbb{E}_R[P^\top P] - p^2 X^\top X)\,w$); its line (21) writes the coefficient as $(p^2 - p)$, "
