@@ -125,6 +125,24 @@ def _chain_relation(steps):
     return "="
 
 
+def _boxed(part, steps):
+    """The boxed result as a statement, never a bare expression: ``lhs rel result``; without a
+    named left-hand side, the part's first expression stands in for it; a result that is itself
+    a relation (c = 1/sqrt(d), a system h = ...) is boxed as it is."""
+    if part.result is None:
+        return ""
+    result = latex(part.result)
+    if isinstance(part.result, (sp.Equality, sp.core.relational.Relational)) or \
+            type(part.result).__name__ == "Equations":
+        return result
+    rel = _chain_relation(steps)
+    if part.lhs:
+        return f"{part.lhs} {rel} {result}"
+    if steps and steps[0].expr != part.result:
+        return f"{latex(steps[0].expr)} {rel} {result}"
+    return result
+
+
 def context(derivation, report, prose=escape):
     """Plain data for the templates; ``prose`` formats every piece of prose for the target format
     (LaTeX by default).  Mathematics (``math``, ``lhs``, ``result``, ``dims``) is LaTeX as printed."""
@@ -134,6 +152,7 @@ def context(derivation, report, prose=escape):
     parts = [{"title": escape(q.title), "lhs": q.lhs or "",
               "steps": [steps[s.index] for s in derivation.part_steps(q)],
               "result": latex(q.result) if q.result is not None else "",
+              "box": _boxed(q, derivation.part_steps(q)),
               "relation": _chain_relation(derivation.part_steps(q))} for q in derivation.parts]
     return {
         "name": derivation.name,

@@ -127,3 +127,13 @@ def test_a_combination_of_numbered_unknowns_prints_in_index_order():
     assert latex(2 * h2 + h3 - 4 * h1) == "- 4 h_{1} + 2 h_{2} + h_{3}"
     n, k = sp.symbols("n k")
     assert latex(n + 1 - k) == "n + 1 - k"
+
+
+def test_a_boxed_result_is_a_statement_never_a_bare_expression():
+    """Without a named left-hand side the box starts from the part's first expression; a result
+    that is a relation itself (c = 1/sqrt(d_in)) is boxed as it is."""  # noqa
+    d = load("mup_spectral_bounds")
+    tex = render_tex(d, check(d))
+    boxes = [line for line in tex.splitlines() if line.startswith(r"\boxed{")]
+    assert boxes and all(any(rel in b for rel in ("=", r"\le", r"\ge")) for b in boxes), boxes
+    assert any(r"\|_{\mathrm{RMS}} \le" in b for b in boxes)
