@@ -103,9 +103,11 @@ class Ratio(_Shown):
 
 
 def conv_size(n, k, pad=0, stride=1):
-    """⌊(n − k + 2·pad)/stride⌋ + 1, printed as written."""
-    top = Plus(n, -sp.sympify(k), Times(2, pad)) if pad != 0 else Plus(n, -sp.sympify(k))
-    return Plus(FloorDiv(top, stride), 1)
+    """⌊(n − k + 2·pad)/stride⌋ + 1, printed as written (a stride of 1 as n − k + 2·pad + 1)."""
+    terms = (n, -sp.sympify(k), Times(2, pad)) if pad != 0 else (n, -sp.sympify(k))
+    if stride == 1:
+        return Plus(*terms, 1)
+    return Plus(FloorDiv(Plus(*terms), stride), 1)
 
 
 # -- counts defined by enumeration ------------------------------------------------------------

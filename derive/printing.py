@@ -59,13 +59,18 @@ class DerivePrinter(LatexPrinter):
         return self._print(c)
 
     def _as_ordered_terms(self, expr, order=None):
-        # as on paper: n + 1 - k rather than sympy's -k + n + 1 (positive terms first, order kept
-        # otherwise); a combination of h_1, h_2, h_3 in the order of the indices
+        # as on paper: n - k + 1 rather than sympy's -k + n + 1 (positive terms first, the
+        # constant last unless it is the only positive term: 1 - p); a combination of h_1, h_2,
+        # h_3 in the order of the indices
         terms = super()._as_ordered_terms(expr, order)
         family = _indexed_family(terms)
         if family:
             return family
-        return sorted(terms, key=lambda t: bool(t.could_extract_minus_sign()))
+        ordered = sorted(terms, key=lambda t: bool(t.could_extract_minus_sign()))
+        positive = [t for t in ordered if not t.could_extract_minus_sign()]
+        if len(positive) > 1 and any(t.is_Number for t in positive):  # n - k + 1, not n + 1 - k
+            return [t for t in ordered if not t.is_Number] + [t for t in ordered if t.is_Number]
+        return ordered
 
     # -- matrices -----------------------------------------------------------------
     def _print_Transpose(self, e):

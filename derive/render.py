@@ -116,8 +116,11 @@ def _verdict(v, escape):
 
 
 def _chain_relation(steps):
-    """How the start of a chain relates to its end: = unless some step is a bound."""
+    """How the start of a chain relates to its end: = unless some step is a bound, or the last
+    step places it in a growth class (Θ)."""
     relations = {s.relation for s in steps}
+    if steps and steps[-1].relation == "asymptotic":  # ... ∈ Θ(n): the box says ∈ too
+        return SYMBOLS["asymptotic"]
     if relations & {"<=", "<"} and not relations & {">=", ">"}:
         return r"\le"
     if relations & {">=", ">"} and not relations & {"<=", "<"}:

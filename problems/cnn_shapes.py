@@ -90,12 +90,11 @@ def build(size, channels, filters, classes):
            r"$l(K-1) + 1$ gives $(l+1)(K-1) + 1$")
     D.result(rf)
 
-    D.definition(net.feature_maps("defined"), title="(e) Shapes of the feature maps",
-                 lhs=r"\text{height, width, channels}")
-    D.eq(net.feature_maps("formula"), "count-window-positions",
-         r"each row is one layer (CONV, POOL, CONV, POOL); the formula of (a) and (b) with that layer's input")
+    D.definition(net.feature_maps("formula"), title="(e) Shapes of the feature maps",
+                 lhs=r"\text{height, width, channels}", why="the output sizes proved in (a) and (b)")
     maps = net.feature_maps("value")
-    D.eq(maps, "evaluate-numbers")
+    D.eq(maps, "evaluate-numbers", r"each row is one layer (CONV, POOL, CONV, POOL): the sizes of (a) and (b) "
+                                   r"with that layer's input")
     D.result(maps)
 
     D.definition(net.flattened("defined"), title="(e) Length after FLATTEN", lhs=r"n_{\mathrm{flat}}")

@@ -125,16 +125,16 @@ def test_receptive_field_without_the_one_is_rejected(d, s):
 
 
 def test_conv_without_padding_in_the_table_is_rejected(d):
-    assert_rejected(d, 11, sp.ImmutableMatrix([[26, 26, 10], [13, 13, 10], [11, 11, 10], [5, 5, 10]]))
+    assert_rejected(d, 10, sp.ImmutableMatrix([[26, 26, 10], [13, 13, 10], [11, 11, 10], [5, 5, 10]]))
 
 
 def test_fc_without_bias_and_pool_with_parameters_are_rejected(d):
-    assert_rejected(d, 17, sp.ImmutableMatrix([100, 0, 910, 0, 0, 1470]))
-    assert_rejected(d, 17, sp.ImmutableMatrix([100, 40, 910, 40, 0, 1473]))
+    assert_rejected(d, 16, sp.ImmutableMatrix([100, 0, 910, 0, 0, 1470]))
+    assert_rejected(d, 16, sp.ImmutableMatrix([100, 40, 910, 40, 0, 1473]))
 
 
 def test_formula_with_wrong_input_channels_is_rejected(d):
-    assert_rejected(d, 16, sp.ImmutableMatrix([Plus(Times(10, 3, 3, 3), 10), 0, Plus(Times(10, 3, 3, 10), 10),
+    assert_rejected(d, 15, sp.ImmutableMatrix([Plus(Times(10, 3, 3, 3), 10), 0, Plus(Times(10, 3, 3, 10), 10),
                                                0, 0, Plus(Times(490, 3), 3)]))
 
 

@@ -126,7 +126,7 @@ def test_a_combination_of_numbered_unknowns_prints_in_index_order():
     assert latex(4 * h3 - 2 * h1 - 4 * h2) == "- 2 h_{1} - 4 h_{2} + 4 h_{3}"
     assert latex(2 * h2 + h3 - 4 * h1) == "- 4 h_{1} + 2 h_{2} + h_{3}"
     n, k = sp.symbols("n k")
-    assert latex(n + 1 - k) == "n + 1 - k"
+    assert latex(n + 1 - k) == "n - k + 1"
 
 
 def test_a_boxed_result_is_a_statement_never_a_bare_expression():
