@@ -27,6 +27,7 @@ from .grounding import value_at
 from .params import BadParam
 from .changes import change_variables, minimisers_correspond, specialise
 from .claims import claim_numerically, column, for_every, index
+from . import checking  # noqa: F401,E402  (derive.checking.check(d) after a plain `import derive`)
 from .notebook import install as _install_notebook_display
 
 _install_notebook_display()  # Jupyter: _repr_html_ / _repr_markdown_ (derive/notebook.py)
@@ -38,8 +39,8 @@ from .cnn import (AvgPool, ConvLayer, Kron, MaxPool, Network, ParamCount, Plus, 
                   WindowCount, argmax_mask, conv_size, scaled_copies, shifted_copies)
 from .signals import Equations, Slide, TransposeSlide, as_matrix, slide
 from .signals import Subsampled, one_window, padded, rotated
-from .convolution import (Entry, entries, filter_gradient_differences, filter_gradient_monte_carlo, indexer, isum,
-                          per_entry, xcorr)
+from .convolution import (Entry, conv, entries, filter_gradient_differences, filter_gradient_monte_carlo,
+                          global_average, indexer, isum, per_entry, roll, xcorr)
 from .fir import UnitStep, cases, convolve, plus, power, product, signal, ssum, summation_index, time_index
 from .norms import each, entry, float_verdict, fro, norm, np_spectral_norm, np_unit_rms, rank_one_sign_norms, rms, sign
 from .costs import Cost, Flops, cost_of, counted_costs, grouped, ordered
@@ -55,7 +56,7 @@ __all__ = ["Homework", "derivation", "discussion", "Param", "Counterexample", "L
            "Stack", "Times", "WindowCount", "argmax_mask", "conv_size", "scaled_copies", "shifted_copies",
            "Equations", "Slide", "TransposeSlide", "as_matrix", "slide", "Subsampled", "one_window", "padded",
            "rotated", "Entry", "entries", "filter_gradient_differences", "filter_gradient_monte_carlo", "indexer",
-           "isum", "per_entry", "xcorr", "UnitStep", "cases", "convolve", "plus", "power", "product", "signal",
+           "isum", "per_entry", "xcorr", "conv", "roll", "global_average", "UnitStep", "cases", "convolve", "plus", "power", "product", "signal",
            "ssum", "summation_index", "time_index", "each", "entry", "float_verdict", "fro", "norm", "np_spectral_norm",
            "np_unit_rms", "rank_one_sign_norms", "rms", "sign", "Cost", "Flops", "cost_of", "counted_costs", "grouped", "ordered"]
 

@@ -1,5 +1,6 @@
 """Convolution layers on paper: entries x_{i,j} (1-based), index sums, the matrix of entries
-[f(h, l)]_{h,l}, valid cross-correlation X ⋆ K and true convolution X ∗ K.
+[f(h, l)]_{h,l}, cross-correlation X ⋆ K and true convolution X ∗ K (valid, circular or zero
+padding), circular shifts roll_{a,b}(X) and the global average GAP(X).
 
 Each object prints itself (``_derive_latex``) and grounds itself (``_derive_ground``) at a
 concrete size, so what is printed is what is checked.  Index symbols (i, j, h, l) are bound
@@ -217,7 +218,7 @@ class _Correlation(MatrixExpr):
         if not (getattr(A, "is_Matrix", False) and getattr(K, "is_Matrix", False)):
             raise ShapeMismatch(f"{cls.__name__} needs two matrices, got {A} and {K}")
         for a, b in zip(A.shape, K.shape):
-            diff = a - b
+            diff = sp.sympify(a - b)  # explicit matrices have int shapes
             if diff.is_negative:
                 raise ShapeMismatch(f"the filter {K} ({K.shape[0]}×{K.shape[1]}) is larger than "
                                     f"{A} ({A.shape[0]}×{A.shape[1]})")
@@ -242,8 +243,16 @@ class _Correlation(MatrixExpr):
 
     def _derive_latex(self, printer):
         # always bracketed: sympy's MatMul printer would give the ambiguous  η X ⋆ dY
+        return r"\left(" + self._bare_latex(printer) + r"\right)"
+
+    def _bare_latex(self, printer):
         A, K = self.args
-        return r"\left(" + printer._print(A) + " " + self.symbol + " " + printer._print(K) + r"\right)"
+        return printer._print(A) + " " + self.symbol + " " + printer._print(K)
+
+
+def _argument_latex(printer, A):
+    """The argument of roll(.) or GAP(.): a correlation inside their brackets needs no second pair."""
+    return A._bare_latex(printer) if isinstance(A, _Correlation) else printer._print(A)
 
 
 class CrossCorr(_Correlation):
@@ -257,14 +266,162 @@ class Conv(_Correlation):
     symbol = r"\ast"
 
 
-def xcorr(A, K):
-    """Valid cross-correlation A ⋆ K (no flip, no padding, stride 1)."""
-    return CrossCorr(A, K)
+class _SameCorrelation(_Correlation):
+    """Stride-1 correlation of A (r×c) with K (p×q), padded so that the output is r×c, as
+    PyTorch's padding="same": ⌊(p−1)/2⌋ rows of padding above and the rest below, likewise
+    columns.  ``circular``: the padding wraps around (A on a torus); otherwise it is zeros."""
+
+    circular = True
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    @memo_ground
+    def _derive_ground(self, g):
+        A, K = (g.ground(a) for a in self.args)
+        p, q = K.shape
+        r, c = A.shape
+        if self.flip:
+            K = sp.ImmutableMatrix(p, q, lambda a, b: K[p - 1 - a, q - 1 - b])
+        top, left = (p - 1) // 2, (q - 1) // 2
+
+        def at(i, j):
+            if self.circular:
+                return A[i % r, j % c]
+            return A[i, j] if 0 <= i < r and 0 <= j < c else 0
+        return sp.ImmutableMatrix(r, c, lambda i, j: sum(
+            at(i + a - top, j + b - left) * K[a, b] for a in range(p) for b in range(q)))
 
 
-def conv(A, K):
-    """Valid true convolution A ∗ K (filter flipped)."""
-    return Conv(A, K)
+class CircularCrossCorr(_SameCorrelation):
+    """X ⋆_circ K: (X ⋆_circ K)_{ij} = Σ_{h,l} x_{[i+h−1−⌊(p−1)/2⌋], [j+l−1−⌊(q−1)/2⌋]} k_{h,l},
+    indices from 1, reduced mod the size of X (circular padding, stride 1, output the size of X)."""
+
+    symbol = r"\star_{\mathrm{circ}}"
+
+
+class ZeroPadCrossCorr(_SameCorrelation):
+    """X ⋆_zero K: the same windows as X ⋆_circ K, with zeros outside X instead of wrapping around."""
+
+    circular = False
+    symbol = r"\star_{\mathrm{zero}}"
+
+
+class CircularConv(_SameCorrelation):
+    """X ∗_circ K: circular true convolution (the filter flipped), output the size of X."""
+
+    flip = True
+    symbol = r"\ast_{\mathrm{circ}}"
+
+
+class ZeroPadConv(_SameCorrelation):
+    """X ∗_zero K: true convolution with zero padding to the size of X."""
+
+    flip, circular = True, False
+    symbol = r"\ast_{\mathrm{zero}}"
+
+
+_PADDINGS = {"valid": (CrossCorr, Conv), "circular": (CircularCrossCorr, CircularConv),
+             "zeros": (ZeroPadCrossCorr, ZeroPadConv)}
+
+
+def _padded_class(padding, flip):
+    if padding not in _PADDINGS:
+        raise ShapeMismatch(f"padding is one of {', '.join(map(repr, _PADDINGS))}, not {padding!r}")
+    return _PADDINGS[padding][flip]
+
+
+def xcorr(A, K, padding="valid"):
+    """Cross-correlation A ⋆ K, stride 1, no flip: ``padding="valid"`` (no padding, the default),
+    ``"circular"`` (wrap around, output the size of A) or ``"zeros"`` (zero padding to the size of A)."""
+    return _padded_class(padding, False)(A, K)
+
+
+def conv(A, K, padding="valid"):
+    """True convolution A ∗ K (filter flipped), stride 1; ``padding`` as for ``xcorr``."""
+    return _padded_class(padding, True)(A, K)
+
+
+# -- circular shifts and global averages -------------------------------------------------
+
+def _shift_amount(g, a):
+    v = sp.sympify(a).xreplace(g.size)
+    if not v.is_Integer:
+        raise Unsupported(f"the shift {a} is not a concrete integer at size {g.size}")
+    return int(v)
+
+
+class Roll(MatrixExpr):
+    """roll_{a,b}(A): A shifted circularly by a rows down and b columns right (numpy's
+    np.roll(A, (a, b), axis=(0, 1))): entry (i, j) is a_{[i−a], [j−b]}, indices reduced mod the size.
+    The shifts are integers, symbolic (a dimension) or concrete, negative allowed."""
+
+    def __new__(cls, A, a, b):
+        A, a, b = sp.sympify(A), sp.sympify(a), sp.sympify(b)
+        if not getattr(A, "is_Matrix", False):
+            raise ShapeMismatch(f"roll(.) shifts a matrix, not {A}")
+        for v in (a, b):
+            if v.is_integer is False or getattr(v, "is_Matrix", False):
+                raise ShapeMismatch(f"a shift is an integer, not {v}")
+        return super().__new__(cls, A, a, b)
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    @memo_ground
+    def _derive_ground(self, g):
+        A = g.ground(self.args[0])
+        a, b = (_shift_amount(g, v) for v in self.args[1:])
+        r, c = A.shape
+        return sp.ImmutableMatrix(r, c, lambda i, j: A[(i - a) % r, (j - b) % c])
+
+    def _derive_latex(self, printer):
+        A, a, b = self.args
+        return (r"\operatorname{roll}_{" + _print_index(printer, a) + "," + _print_index(printer, b) + r"}\left("
+                + _argument_latex(printer, A) + r"\right)")
+
+
+def roll(A, a, b):
+    """A shifted circularly by a rows and b columns (np.roll(A, (a, b), axis=(0, 1)))."""
+    return Roll(A, a, b)
+
+
+class GlobalAverage(sp.Expr):
+    """GAP(M): the mean of the entries of M (global average pooling of one feature map)."""
+
+    is_commutative = True
+    is_real = True
+
+    def __new__(cls, M):
+        M = sp.sympify(M)
+        if not getattr(M, "is_Matrix", False):
+            raise ShapeMismatch(f"a global average needs a matrix, got {M}")
+        return super().__new__(cls, M)
+
+    def _derive_ground(self, g):
+        m = g.ground(self.args[0])
+        return sp.Add(*m) / (m.rows * m.cols)
+
+    def _derive_latex(self, printer):
+        return r"\operatorname{GAP}\left(" + _argument_latex(printer, self.args[0]) + r"\right)"
+
+
+def global_average(M):
+    """GAP(M) = (1/(rows·cols)) Σ_{i,j} m_{i,j}, the mean of the entries of M."""
+    return GlobalAverage(M)
+
+
+for _name, _text in [
+    ("circular-shift-commutes", "a circular correlation commutes with a circular shift of its input: "
+                                "xcorr(roll X, K) = roll xcorr(X, K)"),
+    ("entrywise-commutes-with-shift", "an entrywise function commutes with a shift: f(roll M) = roll f(M)"),
+    ("mean-under-permutation", "the mean of the entries does not depend on their order: GAP(roll M) = GAP(M)"),
+    ("shift-is-linear", "a circular shift of a sum is the sum of the shifted terms: "
+                        "roll A + roll B = roll(A + B)"),
+]:
+    register_rule(_name, _text, ("=",))
 
 
 # -- independent cross-checks (numpy; neither the chain nor the moment routine) ----------

@@ -213,10 +213,17 @@ class Relu(MatrixExpr):
         return self.args[0].shape
 
     def _derive_ground(self, grounder):
-        return grounder.ground(self.args[0]).applyfunc(lambda e: sp.Max(e, 0))
+        return grounder.ground(self.args[0]).applyfunc(_relu_entry)
 
     def _derive_latex(self, printer):
         return r"\operatorname{relu}\left(" + printer._print(self.args[0]) + r"\right)"
+
+
+def _relu_entry(e):
+    """max(e, 0) of one grounded entry.  A symbolic entry is kept unevaluated: sympy's Max
+    would spend milliseconds per entry on factor_terms only to return the same Max(e, 0)
+    (structurally equal, so the zero test sees the same expression); numbers evaluate."""
+    return sp.Max(e, 0) if e.is_number else sp.Max(e, 0, evaluate=False)
 
 
 def relu(x):
