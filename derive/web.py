@@ -146,6 +146,9 @@ class _LazyText:
 
 
 PAGE_CSS = """
+.derive .evidence-notes { font-size: 0.85em; color: var(--muted); display: grid; grid-template-columns: auto 1fr; gap: 0.1em 0.6em; }
+.derive .evidence-notes dd { margin: 0; }
+.derive .note-mark { color: var(--muted); }
 .derive .answer-space { border: 1px solid var(--rule); border-radius: 4px; margin: 0.4em 0 1.2em; }
 .derive { --ink: #1d2330; --muted: #5b6475; --rule: #d9dde5; --ok: #1a7f37; --bad: #c62828;
         --soft: #f6f8fa; --accent: #2f5aa8; }
