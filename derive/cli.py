@@ -203,7 +203,7 @@ def check_cmd(targets, all_, as_json, seed, jobs):
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
               help="Draw fresh parameter values from this seed.")
 @click.option("--variants", type=click.IntRange(1, 50), default=None,
-              help="With --seed: how many variants to put in one document.")
+              help="With --seed: how many variants to put in one document (more, or one per student: derive variants).")
 @click.option("--timings", is_flag=True, help="Print checking times in the document (not reproducible).")
 @click.option("--md", is_flag=True, help="Also write NAME.md: Markdown with $...$ math (Ed, Canvas, Gradescope).")
 @click.option("--html", is_flag=True, help="Also write NAME.html: one self-contained page, math typeset offline by KaTeX.")
@@ -380,7 +380,7 @@ def watch_cmd(name, pdf, html, md, out, iterations):
 @click.option("--time-limit", type=click.FloatRange(0.1, 600), default=30, show_default=True,
               help="Seconds per step.")
 @click.option("--report", type=click.Path(dir_okay=False), default=None,
-              help="Also write a Markdown report: the author's lines with a verdict on each.")
+              help="Also write a report (.md, .tex or .pdf by the suffix): the author's lines with a verdict on each.")
 def audit_cmd(path, given, as_json, csv_path, answer, time_limit, report):
     """Check a derivation someone wrote (Markdown or LaTeX), step by step; or grade a folder."""
     from .audit.command import run  # lark and the reader load only for this command

@@ -138,6 +138,14 @@ class DerivePrinter(LatexPrinter):
     def _print_Variance(self, e):
         return self._expectation(e, r"\operatorname{Var}")
 
+    def _print_MatrixBase(self, e):
+        # fractions in a vector or matrix at full size, rows spaced apart: \tfrac inside a
+        # matrix is script-sized and the rows touch (hw5's least-squares vectors)
+        out = super()._print_MatrixBase(e)
+        if r"\tfrac{" in out or r"\frac{" in out:
+            out = out.replace(r"\tfrac{", r"\dfrac{").replace(r"\frac{", r"\dfrac{").replace("\\\\", r"\\[3pt]")
+        return out
+
     def _print_Rational(self, e):
         if e.q != 1 and abs(e.p) < 100 and e.q < 100:
             sign = "- " if e.p < 0 else ""
