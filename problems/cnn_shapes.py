@@ -1,5 +1,6 @@
 """Feature shapes, parameter counts and receptive fields of a CNN (HW4 Q4(a)-(c), (e))."""
 import numpy as np
+from sympy import ImmutableMatrix
 
 from derive import (conv_size, ConvLayer, Derivation, Label, Network, Param, ParamCount, Plus,
                     ReceptiveField, recurrence, Times, value_at, Verdict, WindowCount)
@@ -50,20 +51,23 @@ def build(size, channels, filters, classes):
             r"number of parameters."
         ),
     )
-    W, K, S, F, C, L = D.dims("W K S F C L")
+    H, W, K, S, F, C, L = D.dims("H W K S F C L")
     P = D.scalars("P", "nonnegative", "zero padding on each side (an integer)")
     D.check_sizes({})  # the general parts are checked on grids; the "=" steps are between numbers
     D.assume(r"$\#\{\dots\}$ counts window positions; $\#\theta(\cdot)$ counts the weights and biases the "
              r"layer's forward computation reads; $\operatorname{rf}(\cdot)$ is the side of the input square "
              r"that one output pixel depends on")
 
-    D.definition(WindowCount(W, K, P, S), "window positions along the width",
-                 title="(a) Output width of a convolution", lhs=r"W_{\mathrm{out}}")
-    D.step(conv_size(W, K, P, S), "grid", "count-window-positions",
-           r"the window starts at $0, S, 2S, \dots$ and must end inside the padded width $W + 2P$; the height "
-           r"follows with $H$ for $W$, and the depth is $F$, one channel per filter",
-           grid={W: range(1, 9), K: range(1, 5), P: range(0, 3), S: range(1, 4)}, where=K <= W + 2 * P)
-    D.result(conv_size(W, K, P, S))
+    shape = lambda p, s, depth: ImmutableMatrix([[WindowCount(W, K, p, s), WindowCount(H, K, p, s), depth]])  # noqa: E731
+    size = lambda p, s, depth: ImmutableMatrix([[conv_size(W, K, p, s), conv_size(H, K, p, s), depth]])  # noqa: E731
+    D.definition(shape(P, S, F), "window positions along the width and the height; one channel per filter",
+                 title="(a) Output shape of a convolution", lhs=r"(W_{\mathrm{out}}, H_{\mathrm{out}}, C_{\mathrm{out}})")
+    D.step(size(P, S, F), "grid", "count-window-positions",
+           r"the window starts at $0, S, 2S, \dots$ and must end inside the padded width $W + 2P$ and height "
+           r"$H + 2P$; the depth is $F$, one channel per filter",
+           grid={H: range(1, 7), W: range(1, 7), K: range(1, 4), P: range(0, 3), S: range(1, 4)},
+           where=(K <= W + 2 * P) & (K <= H + 2 * P))
+    D.result(size(P, S, F))
 
     D.definition(ParamCount(ConvLayer(C, F, K, bias=True)), title="(a) Parameters of a convolution",
                  lhs=r"N_{\mathrm{conv}}")
@@ -72,12 +76,13 @@ def build(size, channels, filters, classes):
            grid={C: range(1, 4), F: (1, 2, 4), K: range(1, 4)})
     D.result(Plus(Times(F, K, K, C), F))
 
-    D.definition(WindowCount(W, K, 0, S), "window positions along the width",
-                 title="(b) Output width of max-pooling", lhs=r"W_{\mathrm{out}}")
-    D.step(conv_size(W, K, 0, S), "grid", "count-window-positions",
+    D.definition(shape(0, S, C), "window positions along the width and the height; every channel pooled alone",
+                 title="(b) Output shape of max-pooling", lhs=r"(W_{\mathrm{out}}, H_{\mathrm{out}}, C_{\mathrm{out}})")
+    D.step(size(0, S, C), "grid", "count-window-positions",
            r"as for a convolution without padding; pooling keeps the $C$ channels and has no parameters",
-           grid={W: range(1, 9), K: range(1, 5), S: range(1, 4)}, where=K <= W)
-    D.result(conv_size(W, K, 0, S))
+           grid={H: range(1, 7), W: range(1, 7), K: range(1, 4), S: range(1, 4), C: (1, 2, 3)},
+           where=(K <= W) & (K <= H))
+    D.result(size(0, S, C))
 
     D.definition(ReceptiveField(L, K), title="(c) Receptive field of stacked convolutions", lhs=r"r_L")
     D.step(recurrence("r", L, 1, K, lambda r, l: Plus(r, K, -1)), "grid", "window-recurrence",

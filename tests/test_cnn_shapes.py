@@ -83,20 +83,26 @@ def test_fresh_variants_verify():
         assert report.ok
 
 
+def _shape(s, width, pad=None, depth=None):
+    """(W_out, H_out, C_out) with a wrong width formula (the height and depth as stated)."""
+    H, K, P, S = s["H"], s["K"], s["P"] if pad is None else pad, s["S"]
+    return sp.ImmutableMatrix([[width, conv_size(H, K, P, S), s["F"] if depth is None else depth]])
+
+
 def test_padding_not_doubled_is_rejected(d, s):
     W, K, P, S = s["W"], s["K"], s["P"], s["S"]
-    v = assert_rejected(d, 1, Plus(FloorDiv(Plus(W, -K, P), S), 1))
+    v = assert_rejected(d, 1, _shape(s, Plus(FloorDiv(Plus(W, -K, P), S), 1)))
     assert int(v.counterexample.size["P"]) >= 1
 
 
 def test_missing_plus_one_is_rejected(d, s):
     W, K, P, S = s["W"], s["K"], s["P"], s["S"]
-    assert_rejected(d, 1, FloorDiv(Plus(W, -K, Times(2, P)), S))
+    assert_rejected(d, 1, _shape(s, FloorDiv(Plus(W, -K, Times(2, P)), S)))
 
 
 def test_ceiling_for_floor_is_rejected(d, s):
     W, K, P, S = s["W"], s["K"], s["P"], s["S"]
-    v = assert_rejected(d, 1, sp.ceiling((W - K + 2 * P) / S) + 1)
+    v = assert_rejected(d, 1, _shape(s, sp.ceiling((W - K + 2 * P) / S) + 1))
     assert int(v.counterexample.size["S"]) >= 2
 
 
@@ -106,7 +112,7 @@ def test_forgotten_biases_are_rejected(d, s):
 
 def test_pooling_with_the_window_left_out_is_rejected(d, s):
     W, S = s["W"], s["S"]
-    assert_rejected(d, 5, Plus(FloorDiv(W, S), 1))
+    assert_rejected(d, 5, _shape(s, Plus(FloorDiv(W, S), 1), pad=0, depth=s["C"]))
 
 
 def test_a_wrong_recurrence_is_rejected_by_propagation(d, s):
@@ -142,3 +148,10 @@ def test_conv_size_prints_as_written():
     from derive.printing import latex
     W, K, P, S = sp.symbols("W K P S")
     assert latex(conv_size(W, K, P, S)) == r"\left\lfloor \dfrac{W - K + 2 \cdot P}{S} \right\rfloor + 1"
+
+
+def test_height_from_the_width_or_the_input_depth_is_rejected(d, s):
+    W, H, K, P, S, F, C = (s[k] for k in "WHKPSFC")
+    v = assert_rejected(d, 1, sp.ImmutableMatrix([[conv_size(W, K, P, S), conv_size(W, K, P, S), F]]))
+    assert v.counterexample.size["H"] != v.counterexample.size["W"]
+    assert_rejected(d, 1, sp.ImmutableMatrix([[conv_size(W, K, P, S), conv_size(H, K, P, S), C]]))
