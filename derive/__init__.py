@@ -31,7 +31,7 @@ from . import checking  # noqa: F401,E402  (derive.checking.check(d) after a pla
 from .notebook import install as _install_notebook_display
 
 _install_notebook_display()  # Jupyter: _repr_html_ / _repr_markdown_ (derive/notebook.py)
-from .plots import gaussian_curves, stem_plots
+from .plots import batchnorm_gaussian, gaussian_contours, gaussian_curves, stem_plots
 
 # topic libraries (README, "Libraries"): shape tables and layers of CNNs, discrete signals and
 # convolution, FIR filters, norms, operation counts
@@ -51,7 +51,7 @@ __all__ = ["Homework", "derivation", "discussion", "Param", "Counterexample", "L
            "unit_rms_vector", "At", "Lim", "formula", "forward", "indexed", "indices",
            "loss", "over", "finite_differences", "computational_graph", "convolution_by_numpy", "enumerate_masks", "iterate_sequence", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol",
            "value_at", "BadParam", "change_variables", "minimisers_correspond", "specialise",
-           "claim_numerically", "column", "for_every", "index", "gaussian_curves", "stem_plots",
+           "claim_numerically", "column", "for_every", "index", "gaussian_curves", "stem_plots", "batchnorm_gaussian", "gaussian_contours",
            "AvgPool", "ConvLayer", "Kron", "MaxPool", "Network", "ParamCount", "Plus", "Ratio", "ReceptiveField",
            "Stack", "Times", "WindowCount", "argmax_mask", "conv_size", "scaled_copies", "shifted_copies",
            "Equations", "Slide", "TransposeSlide", "as_matrix", "slide", "Subsampled", "one_window", "padded",

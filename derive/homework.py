@@ -10,6 +10,8 @@ class Item:
     statement: str = ""  # for free-text items
     answer: str = ""  # model answer of a free-text item: never machine-checked
     params: dict = field(default_factory=dict)
+    figure: str | None = None  # discussion item: TikZ/pgfplots code made by derive.plots, printed in the PDF
+    caption: str = ""  # prose under the figure ($...$ is mathematics)
 
     @property
     def checked(self):
@@ -32,6 +34,8 @@ def derivation(number, problem, **params):
     return Item(number, problem, params=params)
 
 
-def discussion(number, title, statement, answer):
-    """An item with a short model answer that is not machine-checked."""
-    return Item(number, None, title, statement, answer)
+def discussion(number, title, statement, answer, figure=None, caption=""):
+    """An item with a short model answer that is not machine-checked.  ``figure``: TikZ code
+    produced by a plotting function of derive.plots (e.g. gaussian_contours), printed with its
+    ``caption`` under the model answer in the PDF; Markdown and HTML print a placeholder."""
+    return Item(number, None, title, statement, answer, figure=figure, caption=caption)

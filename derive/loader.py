@@ -206,7 +206,7 @@ def load_homework(target):
         raise ProblemError("the file must bind HOMEWORK to a derive.Homework", str(path))
     refuse_unprintable([("the title", homework.title, None), ("the course", homework.course, None)]
                        + [(f"item {i.number}", t, None) for i in homework.items
-                          for t in (i.number, i.title, i.statement, i.answer)], path)
+                          for t in (i.number, i.title, i.statement, i.answer, i.caption)], path)
     for item in homework.items:
         if item.problem:
             resolve(item.problem)

@@ -318,7 +318,9 @@ def render_homework(homework, entries, timings=False, fmt="tex", standalone=True
     for item, der, rep in entries:
         if der is None:
             items.append({"number": escape(item.number), "title": escape(item.title), "checked": False,
-                          "statement": escape(item.statement), "answer": escape(item.answer)})
+                          "statement": escape(item.statement), "answer": escape(item.answer),
+                          # TikZ made by derive.plots (LaTeX only; Markdown and HTML print a placeholder)
+                          "figure": item.figure or "", "caption": escape(item.caption), "key": homework.name})
         else:
             items.append({"number": escape(item.number), "title": escape(der.title), "checked": True,
                           "d": context(der, rep, escape), "steps": len(rep.verdicts), "ok": rep.ok,

@@ -1,5 +1,20 @@
 """Homework 5 answer key: every derivable problem verified, discussion answers marked unchecked."""
-from derive import Homework, derivation, discussion
+import numpy as np
+
+from derive import Homework, batchnorm_gaussian, derivation, discussion, gaussian_contours
+
+# Q9(b): an example input law (the reference's own figure is not available), and the law of
+# batch norm's output with beta = 0, gamma = 1, computed from it: mean 0, D^{-1/2} Sigma D^{-1/2}
+_MEAN, _COV = (2, 1), [[4, 1.2], [1.2, 1]]
+_AFTER = batchnorm_gaussian(_MEAN, _COV, beta=0, gamma=1)
+_SD = np.sqrt(np.diag(_COV))
+_CAPTION = (
+    "An example with numbers of our choosing (the figure of the reference solution is not available). "
+    f"Blue: the input, mean $({_MEAN[0]:g}, {_MEAN[1]:g})$, standard deviations ${_SD[0]:g}$ and ${_SD[1]:g}$, "
+    f"correlation ${_COV[0][1] / (_SD[0] * _SD[1]):g}$. Red: after batch norm with $\\beta = 0$, $\\gamma = 1$, "
+    f"mean $({_AFTER[0][0]:g}, {_AFTER[0][1]:g})$, standard deviations ${np.sqrt(_AFTER[1][0, 0]):g}$ and "
+    f"${np.sqrt(_AFTER[1][1, 1]):g}$, correlation ${_AFTER[1][0, 1]:g}$. Dots: the means; solid: 1 standard "
+    "deviation; dashed: 2 standard deviations.")
 
 HOMEWORK = Homework(
     name="hw5",
@@ -50,10 +65,16 @@ HOMEWORK = Homework(
         discussion(
             "Q9(b)", "Two-dimensional batch norm",
             "Sketch the mean and the 1- and 2-standard-deviation contours of a 2-D Gaussian after batch norm "
-            "with beta = 0 and gamma = 1.",
+            r"with $\beta = 0$ and $\gamma = 1$.",
             "Batch norm standardises each coordinate separately: the mean moves to the origin and each axis "
-            "is divided by its own standard deviation. The contours become ellipses with unit spread along "
-            "each axis; a correlation between the coordinates is not removed, so the ellipses stay tilted "
-            "unless the coordinates were uncorrelated, in which case they become circles of radius 1 and 2."),
+            "is divided by its own standard deviation. In the sketch the tilted ellipses of the input (blue) "
+            "become ellipses centred at the origin (red) whose 1-standard-deviation contour just reaches "
+            r"$x_1 = \pm 1$ and $x_2 = \pm 1$ (the 2-standard-deviation contour reaches $\pm 2$): unit variance "
+            "along each axis. They stay tilted, because dividing each coordinate by its own scale keeps the "
+            "correlation between the coordinates; their long axis lies on the diagonal $x_2 = x_1$ (or "
+            "$x_2 = -x_1$ for a negative correlation). Only uncorrelated coordinates give circles of radius 1 "
+            "and 2.",
+            figure=gaussian_contours(_MEAN, _COV, levels=(1, 2), after=_AFTER),
+            caption=_CAPTION),
     ],
 )
