@@ -15,7 +15,7 @@ D = Derivation(
         r"for a batch of one, and its behaviour for large batches. "
         r"(ii) Training-time batch norm standardises each column $j$ of an $n \times d$ batch $X$ "
         r"with the batch mean $\mu_j$ and the biased batch variance $\sigma_j^2$, then scales by "
-        r"$\gamma_j$ and shifts by $\beta_j$. Given $\mathrm{dy}_{ij} = \partial L/\partial Y_{ij}$, "
+        r"$\gamma_j$ and shifts by $\beta_j$. Given $dy_{ij} = \partial L/\partial Y_{ij}$, "
         r"derive $\partial L/\partial X_{ij}$ in closed form."
     ),
 )
@@ -34,7 +34,7 @@ eps = D.scalars("epsilon", "positive", "added to the variance for numerical safe
 X = indexed(D.matrix("X", n, d, "a batch of $n$ samples with $d$ features"))
 gammas = indexed(D.vector("gamma", d, "per-feature scale of (ii)"))
 betas = indexed(D.vector("beta", d, "per-feature shift of (ii)"))
-dy = indexed(D.matrix("dy", n, d, r"upstream gradients of (ii), $\mathrm{dy}_{ij} = \partial L / \partial Y_{ij}$"))
+dy = indexed(D.matrix("dy", n, d, r"upstream gradients of (ii), $dy_{ij} = \partial L / \partial Y_{ij}$"))
 mu = forward(D, "mu", Sum(X[k, j], (k, 1, n)) / n, [(j, d)], "batch mean")
 var = forward(D, "sigma^2", Sum((X[k, j] - mu[j]) ** 2, (k, 1, n)) / n, [(j, d)], "biased batch variance")
 Z = forward(D, "Z", (X[i, j] - mu[j]) / sqrt(var[j] + eps), [(i, n), (j, d)], "standardised batch")
@@ -87,7 +87,7 @@ D.step(each_ij(partial(L, Z[i, j]) / s + partial(L, mu[j]) * partial(mu[j], X[i,
        r"$\partial Z_{ij}/\partial X_{ij} = 1/\sqrt{\sigma_j^2 + \epsilon}$), and through the column statistics")
 D.step(each_ij(gammas[j] * dy[i, j] / s + partial(L, mu[j]) / n + 2 / n * (X[i, j] - mu[j]) * partial(L, var[j])),
        "derivative", "local-derivatives",
-       r"$\partial L/\partial Z_{ij} = \gamma_j \mathrm{dy}_{ij}$, $\partial \mu_j/\partial X_{ij} = \frac{1}{n}$, "
+       r"$\partial L/\partial Z_{ij} = \gamma_j dy_{ij}$, $\partial \mu_j/\partial X_{ij} = \frac{1}{n}$, "
        r"$\partial \sigma_j^2/\partial X_{ij} = \frac{2}{n}(X_{ij} - \mu_j)$")
 D.step(each_ij(gammas[j] * dy[i, j] / s + Sum(partial(L, Z[k, j]) * partial(Z[k, j], mu[j]), (k, 1, n)) / n
                + 2 / n * (X[i, j] - mu[j]) * Sum(partial(L, Z[k, j]) * partial(Z[k, j], var[j]), (k, 1, n))),
@@ -106,10 +106,10 @@ D.result(result)
 D.erratum(
     r"The reference key writes $\partial Z_{ij}/\partial \sigma_j^2 = -\frac{1}{2}(\sigma_j^2 + \epsilon)^{-3/2}$ "
     r"in its lines (48)--(51), without the factor $(X_{ij} - \mu_j)$, and its final line (57) ends in "
-    r"$-\frac{1}{n}\frac{1}{\sigma_j^2 + \epsilon} \sum_k \mathrm{dy}_{kj}(X_{kj} - \mu_j)$, "
+    r"$-\frac{1}{n}\frac{1}{\sigma_j^2 + \epsilon} \sum_k dy_{kj}(X_{kj} - \mu_j)$, "
     r"without the factor $(X_{ij} - \mu_j)$. The engine rejects that line with a counterexample, and "
     r"finite differences of the forward map agree with the engine: the last term is "
-    r"$-\frac{X_{ij} - \mu_j}{n(\sigma_j^2 + \epsilon)} \sum_k \mathrm{dy}_{kj}(X_{kj} - \mu_j)$."
+    r"$-\frac{X_{ij} - \mu_j}{n(\sigma_j^2 + \epsilon)} \sum_k dy_{kj}(X_{kj} - \mu_j)$."
 )
 D.crosscheck("finite differences of the forward map (i)", finite_differences(D, part=0))
 D.crosscheck("finite differences of the forward map (ii)", finite_differences(D, part=3))
