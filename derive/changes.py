@@ -15,7 +15,7 @@ from .comparison import Context
 from .crosschecks import compiled
 from .errors import ProblemError
 from .grounding import Grounder
-from .printing import latex
+from .printing import latex, sizes_math
 from .shapes import check_shapes
 from .verdicts import Counterexample, Label, Verdict
 
@@ -149,9 +149,8 @@ def minimisers_correspond(D, replace, part=0, size=None, samples=20, rtol=1e-7):
                     cx = Counterexample({str(k): v for k, v in sz.items()}, shown,
                                         np.array2string(a, precision=6), np.array2string(b, precision=6), what)
                     return Verdict(-1, "cross-check", Label.FAILED, f"numpy, {what}", counterexample=cx)
-        sizes = ", ".join(f"{k}={v}" for k, v in sz.items())
         return Verdict(-1, "cross-check", Label.NUMERIC,
-                       f"numpy floats at {sizes}, {samples} random draws: objectives agree under "
+                       f"numpy floats at {sizes_math([sz])}, {samples} random draws: objectives agree under "
                        f"${latex(old)} = {latex(value)}$ and the minimisers correspond "
                        f"(relative error at most {worst:.1e}, tolerance {rtol:g})",
                        seed=ctx.seed, points=samples)

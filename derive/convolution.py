@@ -17,6 +17,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from .comparison import Context
 from .errors import ShapeMismatch, Unsupported
 from .grounding import Grounder
+from .printing import assignments_math, formula, latex, sizes_math
 from .rules import register_rule
 from .verdicts import Counterexample, Label, Verdict
 
@@ -25,7 +26,7 @@ for _name, _text, _relations in [
     ("valid-cross-correlation", "recognise a valid cross-correlation (no flip, no padding, stride 1)", ("=",)),
     ("filter-gradient", "the gradient of the filter found above", ("=", "gradient")),
     ("result-of-earlier-part", "a result shown in an earlier part", ("=",)),
-    ("sqrt-of-square", "sqrt(a^2) = a for a >= 0", ("=",)),
+    ("sqrt-of-square", r"$\sqrt{a^2} = a$ for $a \ge 0$", ("=",)),
 ]:
     register_rule(_name, _text, _relations)
 
@@ -469,10 +470,6 @@ def _grounded_claim(derivation, claim, size, values):
     return float(sp.sympify(value).xreplace(values))
 
 
-def _size_text(size):
-    return ", ".join(f"{k}={v}" for k, v in size.items())
-
-
 def filter_gradient_monte_carlo(derivation, X, dY, mean_part, variance_part, sizes,
                                 samples=40_000, sigmas=5.0):
     """Sample X (uniform) and dY (random signs) with the declared variances, compute dw from
@@ -512,11 +509,10 @@ def filter_gradient_monte_carlo(derivation, X, dY, mean_part, variance_part, siz
                                         f"Monte Carlo {what} of dw_{h + 1},{l + 1} ({samples} samples, s.e. "
                                         f"{se[h, l]:.2g}) vs the stated result")
                     return Verdict(-1, "cross-check", Label.FAILED, f"Monte Carlo {what}", counterexample=cx)
-        where = "; ".join(_size_text(s) for s in sizes)
+        laws = f"{formula(X)} uniform, {formula(dY)} random signs" + (f", {assignments_math(values)}" if values else "")
         return Verdict(-1, "cross-check", Label.NUMERIC,
-                       f"Monte Carlo at {where}, {samples} samples each (X uniform, dY random signs, "
-                       f"{', '.join(f'{s}={v}' for s, v in values.items())}); dw from the forward map by "
-                       f"exact differences; sample mean and variance of every entry within {sigmas:g} "
+                       f"Monte Carlo at {sizes_math(sizes)}, {samples} samples each ({laws}); $dw$ from the forward "
+                       f"map by exact differences; sample mean and variance of every entry within {sigmas:g} "
                        f"standard errors of the stated results (largest deviation {worst:.2f})",
                        seed=ctx.seed, points=samples)
     return run
@@ -549,7 +545,8 @@ def filter_gradient_differences(derivation, X, dY, part, sizes, tol=1e-9):
                                     "differences of the forward map vs the stated gradient")
                 return Verdict(-1, "cross-check", Label.FAILED, "forward-map differences", counterexample=cx)
         return Verdict(-1, "cross-check", Label.NUMERIC,
-                       f"dw from differences of L(w) = sum(dY * xcorr(X, w)) (numpy, exact up to rounding since "
-                       f"L is linear in w) at random normal X, dY; {'; '.join(_size_text(s) for s in sizes)}; "
-                       f"largest relative error {worst:.1e} <= {tol:g}", seed=ctx.seed, points=len(sizes))
+                       f"$dw$ from differences of $L(w) = \\sum_{{i,j}} {latex(dY)}_{{i,j}} \\, "
+                       f"({latex(X)} \\star w)_{{i,j}}$ (numpy, exact up to rounding since $L$ is linear in $w$) at "
+                       f"random normal {formula(X)}, {formula(dY)}; {sizes_math(sizes)}; largest relative error "
+                       f"{worst:.1e} (tolerance {tol:g})", seed=ctx.seed, points=len(sizes))
     return run

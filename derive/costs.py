@@ -11,6 +11,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .errors import ProblemError, Unsupported
+from .printing import sizes_math
 from .rules import register_rule
 
 register_rule("associativity-of-products", "matrix products are associative: (A B) C = A (B C)")
@@ -208,9 +209,8 @@ def counted_costs(derivation, sizes, seed=0):
                     checked += 1
         if not checked:
             raise ProblemError("counted_costs: no part prices a Cost or rewrites a matrix expression")
-        at = ", ".join("(" + ", ".join(f"{k} = {v}" for k, v in s.items()) + ")" for s in sizes)
         return Verdict(-1, "cross-check", Label.NUMERIC,
-                       f"numpy with random matrices at {at}: an instrumented product counts exactly the "
-                       "stated costs (c = 1) and rewritten expressions keep their values (relative tolerance 1e-12)",
+                       f"numpy with random matrices at {sizes_math(sizes)}: an instrumented product counts exactly "
+                       "the stated costs ($c = 1$) and rewritten expressions keep their values (relative tolerance 1e-12)",
                        seed=seed, points=len(sizes))
     return run

@@ -12,6 +12,7 @@ import sympy as sp
 from .comparison import Context
 from .grounding import Grounder, unroll
 from .mathobjects import Expectation, MatExpectation, Variance
+from .printing import latex, sizes_math
 from .randomness import Bernoulli, Normal
 from .verdicts import Counterexample, Label, Verdict
 
@@ -83,9 +84,8 @@ def enumerate_masks(derivation, size=None, points=3):
                                     {str(k): str(v) for k, v in point.items()}, str(total), str(expected),
                                     "enumeration of the definition vs the stated result")
                 return Verdict(-1, "cross-check", Label.FAILED, "exact enumeration", counterexample=cx)
-        sizes_text = ", ".join(f"{k}={n}" for k, n in sz.items())
         return Verdict(-1, "cross-check", Label.RANDOM,
-                       f"all {2 ** len(rvars)} mask patterns summed exactly at {sizes_text}, "
+                       f"all {2 ** len(rvars)} mask patterns summed exactly at {sizes_math([sz])}, "
                        "definition vs result", seed=ctx.seed, points=points)
     return run
 
@@ -117,8 +117,8 @@ def monte_carlo(derivation, size=None, samples=200_000, sigmas=5.0, part=None):
             est, se = vals.mean(), vals.std(ddof=1) / math.sqrt(samples)
         expected = float(result.xreplace(point))
         ok = abs(est - expected) <= sigmas * se
-        method = (f"Monte Carlo, {samples} samples, |sample {kind} - result| <= {sigmas:g} standard errors "
-                  f"({est:.4g} vs {expected:.4g}, s.e. {se:.2g})")
+        method = (f"Monte Carlo, {samples} samples: the sample {kind} lies within {sigmas:g} standard errors of the "
+                  f"result ({est:.4g} vs {expected:.4g}, s.e. {se:.2g})")
         if not ok:
             cx = Counterexample({str(k): n for k, n in sz.items()},
                                 {str(k): str(v) for k, v in point.items()}, f"{est:.6g}", f"{expected:.6g}",
@@ -159,7 +159,8 @@ def iterate_sequence(derivation, part=0, terms=12, points=3, rtol=1e-9):
                                         f"{value:.10g}", f"{stated:.10g}", "the iterated sequence vs the closed form")
                     return Verdict(-1, "cross-check", Label.FAILED, "iterated sequence", counterexample=cx)
         return Verdict(-1, "cross-check", Label.NUMERIC,
-                       f"the recurrence iterated in floating point for {rec.var} = {first}..{first + terms - 1} at "
+                       f"the recurrence iterated in floating point for ${latex(rec.var)} = {first}, \\dots, "
+                       f"{first + terms - 1}$ at "
                        f"{points} random points; largest relative error {worst:.1e} (tolerance {rtol:g})",
                        seed=ctx.seed, points=points)
     return run
@@ -212,7 +213,7 @@ def convolution_by_numpy(derivation, parts=None, start=-20, stop=100, rtol=1e-12
                                         "numpy convolution vs the stated result")
                     return Verdict(-1, "cross-check", Label.FAILED, "numpy convolution", counterexample=cx)
         return Verdict(-1, "cross-check", Label.NUMERIC,
-                       f"numpy.convolve in floats at every n from {start} to {stop + start - 1} "
+                       f"numpy.convolve in floats at every ${latex(found[0][2])} = {start}, \\dots, {stop + start - 1}$ "
                        f"({len(found)} part{'s' if len(found) > 1 else ''}): relative error at most "
                        f"{worst:.1e} (tolerance {rtol:g})", points=checked)
     return run

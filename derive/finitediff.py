@@ -18,6 +18,7 @@ from .derivation import Declared
 from .errors import ProblemError
 from .gradient import Gradient
 from .grounding import Grounder
+from .printing import formula, sizes_math
 from .verdicts import Counterexample, Label, Verdict
 
 
@@ -91,9 +92,9 @@ def _by_differences(derivation, part, ctx, sz, points, h, rtol):
                                 f"{got[k]:.8g}", f"{want[k]:.8g}", "the definition with its gradients by central "
                                 "differences vs the stated result")
             return Verdict(-1, "cross-check", Label.FAILED, "central differences", counterexample=cx)
-    sizes = ", ".join(f"{a}={b}" for a, b in sz.items())
     return Verdict(-1, "cross-check", Label.NUMERIC,
-                   f"every gradient of the definition by central differences (h = {h:g}) at {sizes}, the definition "
+                   f"every gradient of the definition by central differences with step {h:g} at {sizes_math([sz])}, "
+                   f"the definition "
                    f"evaluated in floating point at {points} random points; largest relative error {worst:.1e} "
                    f"(tolerance {rtol:g})", seed=ctx.seed, points=points)
 
@@ -148,9 +149,8 @@ def finite_differences(derivation, part, size=None, points=3, h=1e-5, rtol=1e-6)
                                     f"{claimed[number]:.8g}",
                                     f"finite difference vs stated result, entry {entries[number // (len(numeric) // len(entries))]}")
                 return Verdict(-1, "cross-check", Label.FAILED, "central differences", counterexample=cx)
-        at = ", ".join(f"{k}={v}" for k, v in sz.items())
-        method = (f"central differences (h = {h:g}) of the declared forward map in every entry of "
-                  f"{getattr(wrt, 'name', wrt)} at {at}, {points} random points; largest relative error {worst:.1e} "
+        method = (f"central differences with step {h:g} of the declared forward map in every entry of "
+                  f"{formula(wrt)} at {sizes_math([sz])}, {points} random points; largest relative error {worst:.1e} "
                   f"(tolerance {rtol:g})")
         return Verdict(-1, "cross-check", Label.NUMERIC, method, seed=ctx.seed, points=points)
     return run

@@ -394,6 +394,7 @@ def rank_one_sign_norms(shapes):
                                    counterexample=Counterexample({"rows": m, "cols": n}, {"A": str(A.tolist())},
                                                                  str(value), str(sp.sqrt(m * n))))
         return Verdict(-1, "cross-check", Label.EXACT,
-                       f"all {count} rank-one sign patterns: exact largest eigenvalue of A^T A equals d_out d_in",
+                       f"all {count} rank-one sign patterns: exact largest eigenvalue of $A^{{\\top}} A$ equals "
+                       r"$d_{\mathrm{out}} d_{\mathrm{in}}$",
                        sizes=[{"d_out": m, "d_in": n} for m, n in shapes])
     return run

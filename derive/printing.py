@@ -9,6 +9,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 
+# a subscript that is a word, printed upright (d_{\mathrm{in}}); any other (x_{ij}, x_{ijk}) is indices
+_WORD_SUBSCRIPT = re.compile(r"_\{(in|out|flat|conv|pool|fc|max|min|avg|tot|eff|rms|RMS|old|new|train|test)\}$")
 _MEMBER = re.compile(r"^([A-Za-z]+)_?\{?(\d+)\}?$")
 
 
@@ -40,6 +42,12 @@ class DerivePrinter(LatexPrinter):
                 and not isinstance(expr, type):
             return expr._latex(self, **kwargs)
         return super()._print(expr, **kwargs)
+
+    def _print_Symbol(self, expr, style="plain"):
+        # a subscript that is a word (d_in, C_out, n_flat) is upright, as in d_{\mathrm{in}};
+        # indices (x_ij, h_1) stay italic
+        out = super()._print_Symbol(expr, style)
+        return _WORD_SUBSCRIPT.sub(lambda m: "_{\\mathrm{" + m.group(1) + "}}", out)
 
     # -- helpers ------------------------------------------------------------------
     def _bracket(self, e):
@@ -172,3 +180,59 @@ def latex(expr, **settings):
     """LaTeX for one expression, with derive's fixes."""
     return DerivePrinter(settings).doprint(expr)
 
+
+
+# -- mathematics inside prose (verdict texts: $...$ spans are typeset, the rest escaped) ----------
+def formula(expr, **settings):
+    """``expr`` as an inline formula for prose: ``$...$`` around its LaTeX."""
+    return "$" + latex(expr, **settings) + "$"
+
+
+def _symbol(name):
+    return name if isinstance(name, sp.Basic) else sp.Symbol(str(name))
+
+
+def _value(value):
+    return value if isinstance(value, sp.Basic) else sp.sympify(value)
+
+
+_RANGE = re.compile(r"^(-?\d+)\.\.(-?\d+)$")  # a grid axis 1..8
+_SET = re.compile(r"^\{(-?\d+(?:,\s*-?\d+)*)\}$")  # a grid axis {1,2,4}
+
+
+def _size_value(value):
+    """(LaTeX, is a set) of one size: 3; a grid axis 1..8 as {1, …, 8}; {1,2,4} as a set."""
+    text = str(value).strip()
+    m = _RANGE.match(text)
+    if m:
+        return rf"\{{{m.group(1)}, \dots, {m.group(2)}\}}", True
+    m = _SET.match(text)
+    if m:
+        return r"\{" + ", ".join(x.strip() for x in m.group(1).split(",")) + r"\}", True
+    return latex(_value(value)), False
+
+
+def sizes_math(sizes):
+    """Sizes (dicts dimension → value) as one formula for prose: ``$(n, d) = (4, 3), (3, 4)$``,
+    ``$n = 4, 5$`` for one dimension, W ∈ {1, …, 8}, K ∈ {1, …, 4} (in LaTeX) for a grid; an
+    empty string for no sizes."""
+    sizes = [dict(s) for s in sizes]
+    if not sizes:
+        return ""
+    names = list(sizes[0])
+    if any(list(s) != names for s in sizes):  # sizes over different dimensions: one formula each
+        return ", ".join(sizes_math([s]) for s in sizes)
+    keys = [latex(_symbol(k)) for k in names]
+    rows = [[_size_value(s[k]) for k in names] for s in sizes]
+    if any(is_set for row in rows for _, is_set in row):
+        if len(sizes) > 1:
+            return ", ".join(sizes_math([s]) for s in sizes)
+        return "$" + r",\ ".join(rf"{k} \in {t}" if is_set else f"{k} = {t}" for k, (t, is_set) in zip(keys, rows[0])) + "$"
+    if len(names) == 1:
+        return f"${keys[0]} = " + ", ".join(r[0][0] for r in rows) + "$"
+    return "$(" + ", ".join(keys) + ") = " + ", ".join("(" + ", ".join(t for t, _ in r) + ")" for r in rows) + "$"
+
+
+def assignments_math(values):
+    """Values of quantities (dict symbol → value) as a formula: ``$w_{1} = \\tfrac{110}{101}, w_{2} = ...$``."""
+    return "$" + ", ".join(f"{latex(_symbol(k))} = {latex(_value(v))}" for k, v in values.items()) + "$"

@@ -6,7 +6,6 @@ context builder for every format; ``prose`` formats a prose string (with ``$...$
 for LaTeX (prose.escape, the default), Markdown or HTML (web.py).  Mathematics is the same
 LaTeX string in every format: no maths in templates.
 """
-import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import jinja2
 import sympy as sp
 
 from .checkers import SYMBOLS
-from .printing import latex
+from .printing import latex, sizes_math
 from .prose import escape
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -103,58 +102,15 @@ def _step(step, verdict, derivation, escape):
     }
 
 
-_RANGE = re.compile(r"^(-?\d+)\.\.(-?\d+)$")
-_SET = re.compile(r"^\{(-?\d+(?:,\s*-?\d+)*)\}$")
-
-
-def _size_value(value):
-    """A size's value as mathematics: 3, 1..8 as 1, …, 8, {1,2,4} as a set; else None."""
-    text = str(value).strip()
-    if re.fullmatch(r"-?\d+", text):
-        return text, False
-    m = _RANGE.match(text)
-    if m:
-        return rf"\{{{m.group(1)}, \dots, {m.group(2)}\}}", True
-    m = _SET.match(text)
-    if m:
-        return r"\{" + ", ".join(x.strip() for x in m.group(1).split(",")) + r"\}", True
-    return None, False
-
-
-def _sizes_math(sizes):
-    """Sizes checked, as one formula: (n, d) = (2, 3), (3, 2) or W ∈ {1, …, 8}, K ∈ {1, …, 4};
-    None when a value is not a plain count (then the words of Verdict.evidence stand)."""
-    if not sizes:
-        return None
-    names = list(sizes[0])
-    if any(list(s) != names for s in sizes):
-        return None
-    cells = [[_size_value(s[k]) for k in names] for s in sizes]
-    if any(text is None for row in cells for text, _ in row):
-        return None
-    keys = [latex(sp.Symbol(str(k))) for k in names]
-    if any(is_set for row in cells for _, is_set in row):
-        if len(sizes) != 1:
-            return None
-        return r",\ ".join(rf"{k} \in {text}" if is_set else f"{k} = {text}" for k, (text, is_set) in zip(keys, cells[0]))
-    if len(names) == 1:
-        return f"{keys[0]} = " + ", ".join(row[0][0] for row in cells)
-    return "(" + ", ".join(keys) + ") = " + ", ".join("(" + ", ".join(t for t, _ in row) + ")" for row in cells)
-
-
 def _short_evidence(v):
     """The evidence of a verdict for a table: the label with the sizes as mathematics, the
     points and the author's assumptions; the argument and method go to the table's notes."""
     from .verdicts import Label
     text = v.label.value
-    exact = _sizes_math(v.sizes)
     if v.label in (Label.EXACT, Label.RANDOM, Label.NUMERIC) and v.sizes:
-        text += (" at sizes " if v.label is not Label.EXACT else " ") + \
-            (f"${exact}$" if exact else "; ".join(", ".join(f"{k}={x}" for k, x in s.items()) for s in v.sizes))
+        text += (" at sizes " if v.label is not Label.EXACT else " ") + sizes_math(v.sizes)
     if v.sampled:
-        sampled = _sizes_math(v.sampled)
-        text += "; exact random points at " + (f"${sampled}$" if sampled else
-                                                "; ".join(", ".join(f"{k}={x}" for k, x in s.items()) for s in v.sampled))
+        text += "; exact random points at " + sizes_math(v.sampled)
     if v.label in (Label.RANDOM, Label.NUMERIC) and v.points:
         text += f" ({v.points} point{'s' if v.points != 1 else ''}" + \
             (f", seed {v.seed})" if v.seed is not None else ", deterministic)")

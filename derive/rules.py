@@ -28,21 +28,21 @@ def register_rule(name, text, relations=("=",)):
 
 for _name, _text in [
     ("definition", "the quantity as defined in the problem"),
-    ("expand-square", "expand the squared norm: ||a - b||^2 = a^T a - 2 b^T a + b^T b"),
+    ("expand-square", r"expand the squared norm: $\|a - b\|^2 = a^\top a - 2 b^\top a + b^\top b$"),
     ("linearity-of-expectation", "expectation is linear and passes through constant factors"),
     ("mean-of-masked-matrix", "entrywise mean of R ∘ X from the declared distribution of R"),
-    ("second-moment-of-masked-gram", "entrywise second moments of (R ∘ X)^T (R ∘ X), independent entries"),
+    ("second-moment-of-masked-gram", r"entrywise second moments of $(R \odot X)^\top (R \odot X)$, independent entries"),
     ("distribute", "multiply out a product over a sum"),
     ("collect", "collect like terms"),
     ("regroup-norms", "recognise the expanded terms as squared norms"),
-    ("diagonal-square-root", "w^T D w = ||D^{1/2} w||^2 for diagonal D with non-negative entries"),
+    ("diagonal-square-root", r"$w^\top D w = \|D^{1/2} w\|^2$ for diagonal $D$ with non-negative entries"),
     ("algebra", "elementary algebra"),
     ("variance-of-uncorrelated-sum", "the variance of a sum of pairwise uncorrelated terms is the sum of their variances"),
-    ("variance-of-zero-mean-product", "Var[ab] = E[a^2] E[b^2] for independent a, b with zero mean"),
+    ("variance-of-zero-mean-product", r"$\operatorname{Var}[ab] = \mathbb{E}[a^2]\, \mathbb{E}[b^2]$ for independent $a$, $b$ with zero mean"),
     ("mean-of-independent-product", "E[ab] = E[a] E[b] for independent a, b; linearity"),
     ("declared-moments", "the declared means and variances"),
     ("count-terms", "a sum of equal terms is their number times one term"),
-    ("second-moment-of-relu", "E[relu(z)^2] = E[z^2]/2 for z symmetric about 0"),
+    ("second-moment-of-relu", r"$\mathbb{E}[\operatorname{relu}(z)^2] = \mathbb{E}[z^2]/2$ for $z$ symmetric about 0"),
 ]:
     register_rule(_name, _text)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .errors import ProblemError
+from .printing import formula
 
 
 @dataclass
@@ -246,7 +247,7 @@ def _values(count):
 
 
 def _shown(dims, degrees):
-    return ", ".join(f"{degrees[d]} in {d}" for d in dims)
+    return ", ".join(f"{degrees[d]} in {formula(d)}" for d in dims)
 
 
 def plan(dims, relevant, degrees, mdeg, author=None):
@@ -279,13 +280,13 @@ def _author_plan(dims, relevant, need, big, author, argument):
     exact, sampled = given[:2], given[2:]
     projected = {tuple(s[d] for d in relevant) for s in given}
     values = [sorted({s[d] for s in given}) for d in relevant]
-    short = [f"{d} ({len(v)} values, {need[d]} needed)" for d, v in zip(relevant, values) if len(v) < need[d]]
+    short = [f"{formula(d)} ({len(v)} values, {need[d]} needed)" for d, v in zip(relevant, values) if len(v) < need[d]]
     if short:
         return SizePlan(exact, sampled, argument, "the sizes given by check_sizes have too few values of "
                         + ", ".join(short) + " to separate the dimension factors of this step")
     if len(relevant) > 1 and not all(c in projected for c in itertools.product(*values)):
         return SizePlan(exact, sampled, argument, "the sizes given by check_sizes do not form a grid over "
-                        + ", ".join(map(str, relevant)) + ": a factor such as n·d/6 could equal 1 on them")
+                        + ", ".join(map(formula, relevant)) + ": a factor such as n·d/6 could equal 1 on them")
     if big and not any(all(s[d] >= big for d in relevant) for s in given):
         seed = max(given, key=lambda s: (len({s[d] for d in relevant}) > 1, min(s[d] for d in relevant)))
         c = -(-big // max(1, min(seed[d] for d in relevant)))

@@ -121,7 +121,7 @@ def _monte_carlo(mean, variance, gamma, beta, D, batch=400_000, sigmas=5.0, seed
                        f"one batch of {batch} samples: its mean and variance are within {sigmas:g} standard "
                        f"errors of the law's; normalised with the law's statistics the outputs' mean and "
                        f"standard deviation are within {sigmas:g} standard errors of the results, and with the "
-                       "batch's own statistics (ε = 0) they equal them to 1e-9", seed=seed, points=batch)
+                       r"batch's own statistics ($\epsilon = 0$) they equal them to 1e-9", seed=seed, points=batch)
     return run
 
 

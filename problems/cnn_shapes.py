@@ -164,6 +164,17 @@ def _receptive_side(layers, k):
     return rows.max() - rows.min() + 1, cols.max() - cols.min() + 1
 
 
+def _listing(items):
+    """a, b and c."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def _shapes_text(shapes):
+    """Array shapes as mathematics: $28 \\times 28 \\times 10$, ... and $490$."""
+    return _listing("$" + r" \times ".join(map(str, shape)) + "$" for shape in shapes)
+
+
 def _numpy_check(net, D, seed=5):
     shapes, counts = _forward(net, np.random.default_rng(seed))
     maps, flat, params = (D.parts[i].result for i in (4, 5, 6))
@@ -176,8 +187,9 @@ def _numpy_check(net, D, seed=5):
     ok = (spatial == stated and shapes[-2] == (int(flat),) and counts == [int(v) for v in params] and rf_ok)
     return Verdict(-1, "cross-check", Label.NUMERIC if ok else Label.FAILED,
                    "the network run in numpy on a random image (padding by np.pad, windows by strides, pooling "
-                   f"by reshape): output shapes {shapes}, parameter arrays of {counts} entries; receptive fields "
-                   "from the support of a back-propagated impulse through all-ones filters (L = 1..4, K = 2, 3, 5)",
+                   f"by reshape): output shapes {_shapes_text(shapes)}; parameter arrays of "
+                   f"{_listing(map(str, counts))} entries; receptive fields from the support of a back-propagated "
+                   r"impulse through all-ones filters ($L = 1, \dots, 4$, $K = 2, 3, 5$)",
                    seed=seed, points=1)
 
 

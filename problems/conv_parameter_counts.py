@@ -165,9 +165,10 @@ def _numpy_counts(c_in, c_out, k, weights, total, seed=3):
             got["dw", False] + got["pw", True], got["dw", True] + got["pw", True]]
     ok = want == [int(v) for v in list(weights) + list(total)]
     return Verdict(-1, "cross-check", Label.NUMERIC if ok else Label.FAILED,
-                   "each layer written in numpy from its description; its parameter arrays hold N entries and the "
-                   "Jacobian of its outputs on a random integer batch with respect to them has rank N (exact, modulo a prime) (no redundant "
-                   f"parameter); the totals {want} equal the stated counts", seed=seed, points=6)
+                   "each layer written in numpy from its description; its parameter arrays hold $N$ entries and the "
+                   "Jacobian of its outputs on a random integer batch with respect to them has rank $N$ (exact, modulo "
+                   f"a prime) (no redundant parameter); the totals {', '.join(map(str, want))} equal the stated counts",
+                   seed=seed, points=6)
 
 
 DERIVATION = build(**{p.name: p.default for p in PARAMS})

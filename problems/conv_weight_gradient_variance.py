@@ -96,7 +96,7 @@ D.note(r"The variance $(n-k+1)^2 \sigma_x^2 \sigma_g^2$ is checked exactly at th
 D.crosscheck(r"$dw = X \star dY$ against differences of the forward map",
              filter_gradient_differences(D, X, dY, "(a) The gradient of the filter",
                                          [{n: 5, k: 2}, {n: 6, k: 3}, {n: 7, k: 3}]))
-D.crosscheck("mean and variance of dw by Monte Carlo",
+D.crosscheck("mean and variance of $dw$ by Monte Carlo",
              filter_gradient_monte_carlo(D, X, dY, "(b) Mean of each gradient entry",
                                          "(b) Variance of each gradient entry", [{n: 5, k: 2}, {n: 6, k: 3}]))
 

@@ -52,7 +52,7 @@ def build(signal, output):
     def numpy_check():
         found = np.linalg.solve(np.array(A.tolist(), dtype=float), np.array(output, dtype=float))
         ok = np.allclose(found, np.array(solution.tolist(), dtype=float).ravel(), atol=1e-9)
-        hint = " (and the reference key's hint h_1 = 2)" if reference else ""
+        hint = " (and the reference key's hint $h_1 = 2$)" if reference else ""
         if reference:
             ok = ok and solution[0] == 2  # the reference's hint, used only as a check
         return Verdict(-1, "cross-check", Label.NUMERIC if ok else Label.FAILED,

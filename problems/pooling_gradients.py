@@ -136,9 +136,9 @@ def _differences(D, X0, G, seed=11):
         worst = max(worst, float(np.abs(stated - _numeric_gradient(x0, up, how)).max()))
     ok = worst < 1e-6
     return Verdict(-1, "cross-check", Label.NUMERIC if ok else Label.FAILED,
-                   "pooling written in numpy (reshape, max/mean), gradient of sum(dY * pool(X)) by central "
-                   f"differences with step 1e-3 at X_0, for G and a random integer dY; largest error {worst:.1e} "
-                   "(tolerance 1e-6)", seed=seed, points=4)
+                   r"pooling written in numpy (reshape, max/mean), gradient of $L = \sum_{i,j} dY_{i,j}\, "
+                   r"\operatorname{pool}(X)_{i,j}$ by central differences with step 1e-3 at $X_0$, for $dY = G$ and "
+                   f"a random integer $dY$; largest error {worst:.1e} (tolerance 1e-6)", seed=seed, points=4)
 
 
 DERIVATION = build(**{p.name: p.default for p in PARAMS})

@@ -71,6 +71,6 @@ def test_a_limit_step_needs_a_limit_before_it():
 
 def test_the_assumption_is_named_in_the_verdict():
     v = verdict_of(two_steps(*VALID[0][1:]), 1)
-    assert "the sum of g_j over j bounded" in v.evidence()
+    assert r"$\sum_{j=1}^{n} g_{j}$ bounded" in v.evidence()
     cx = verdict_of(two_steps(*WRONG[1][1:]), 1).counterexample
-    assert "growing like n" in cx.note
+    assert "growing like $n$" in cx.note

@@ -5,11 +5,14 @@ other parameters allowed by their declared signs) proves f = Θ(g).  A limit of 
 wrong growth rate, reported with the values of f and g at large n; a limit sympy cannot take
 (no limit, oscillation) or a sign it cannot decide is undecided, never passed.
 """
+import math
+
 import sympy as sp
 
 from ..domains import domain
 from ..errors import Unsupported
 from ..mathobjects import Theta
+from ..printing import latex
 from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
 from . import checker
@@ -76,7 +79,9 @@ def _wrong_growth(index, f, g, var, value, params):
     show = lambda e: str(sp.N(e.xreplace({var: LARGE[-1], **params}), 8))  # noqa: E731
     cx = Counterexample({str(var): LARGE[-1]}, {str(k): v for k, v in params.items()}, show(f), show(g),
                         f"f/g = {trend}; its limit is {value}: the previous side {how}")
-    return Verdict(index, "asymptotic", Label.FAILED, f"sympy.limit(f/g, {var} → ∞) = {value}",
+    return Verdict(index, "asymptotic", Label.FAILED,
+                   f"sympy.limit: the previous side divided by ${latex(g)}$ tends to ${latex(value)}$ as "
+                   rf"${latex(var)} \to \infty$",
                    counterexample=cx)
 
 
@@ -140,7 +145,9 @@ def check_growth(prev, step, ctx):
         far = sp.N((f / g).xreplace({var: SANITY_N, **point}), 15)
         if not (far.is_finite and exact != 0 and sp.Rational(1, 2) <= abs(far / exact) <= 2):
             raise Unsupported(f"sympy's limit {value} disagrees with f/g = {far} at {var} = {SANITY_N}")
+    n = latex(var)
     return Verdict(step.index, "asymptotic", Label.PROVED,
-                   f"sympy.limit(f/g, {var} → ∞) = {value}, finite and nonzero for all values of the "
-                   f"other quantities (by their declared signs); f/g at {var} = 1e12 within a factor 2 "
+                   f"sympy.limit: the previous side divided by ${latex(g)}$ tends to ${latex(value)}$ as "
+                   rf"${n} \to \infty$, finite and nonzero for all values of the other quantities (by their "
+                   f"declared signs); the ratio at ${n} = 10^{{{round(math.log10(SANITY_N))}}}$ is within a factor 2 "
                    f"of it at {SANITY_POINTS} points", seed=ctx.seed)

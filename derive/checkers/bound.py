@@ -18,6 +18,7 @@ from ..domains import domain
 from ..errors import ProblemError
 from ..grounding import needs_sizes
 from ..lemmas import bounds_of
+from ..printing import assignments_math
 from ..constraints import Constrained
 from ..verdicts import Counterexample, Label, Verdict
 from . import checker
@@ -104,7 +105,7 @@ def check_instances(ctx, prev, step, salt):
             lv, rv = gl.xreplace(values), gr.xreplace(values)
             s = sign_of(rv - lv)
             if s is None:
-                return count, None, f"the sign of (this step - previous) is not decidable at {values}"
+                return count, None, f"the sign of (this step - previous) is not decidable at {assignments_math(values)}"
             count += 1
             if s < 0:
                 return count, instance_counterexample(g, size, shown, values, lv, rv,

@@ -14,6 +14,7 @@ import sympy as sp
 from ..comparison import compare_grounded
 from ..errors import ProblemError, Unsupported
 from ..grounding import Grounder
+from ..printing import formula
 from ..verdicts import Label, Verdict
 from . import checker
 
@@ -49,6 +50,12 @@ def _describe(values):
     return f"{lo}..{hi}" if values == list(range(lo, hi + 1)) else "{" + ",".join(map(str, values)) + "}"
 
 
+def _condition(where):
+    """The grid condition in words and mathematics: $K \\le W$ and $K \\le H + 2 P$."""
+    parts = where.args if isinstance(where, sp.And) else (where,)
+    return " and ".join(formula(p) for p in parts)
+
+
 @checker("grid")
 def check_on_grid(prev, step, ctx):
     grid = _grid(step.options)
@@ -69,7 +76,7 @@ def check_on_grid(prev, step, ctx):
         checked += 1
     if not checked:
         raise Unsupported("no point of the grid meets the condition")
-    condition = f" with {where}" if where is not None else ""
+    condition = f" with {_condition(where)}" if where is not None else ""
     return Verdict(step.index, "grid", worst,
                    f"both sides grounded and compared exactly at all {checked} points of the grid{condition}",
                    sizes=[{str(a): _describe(grid[a]) for a in axes}], points=checked,

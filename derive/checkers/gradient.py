@@ -12,6 +12,7 @@ from ..comparison import at_planned_sizes, compare_grounded
 from ..grounding import Grounder, mentions
 from ..gradient import Gradient
 from ..mathobjects import Expectation, MatExpectation, Variance
+from ..printing import latex
 from ..errors import Unsupported
 from ..rules import register_rule
 from ..verdicts import Label, Verdict
@@ -21,14 +22,19 @@ register_rule("chain-rule-upstream",
               "chain rule: ∂L/∂w_a = Σ_b (∂L/∂y_b)(∂y_b/∂w_a), the upstream gradient ∂L/∂Y given",
               ("gradient",))
 register_rule("gradient-of-quadratic-form",
-              "∇_x (x^T A x) = (A + A^T) x; in particular ∇_w (λ/2) w^T w = λ w", ("gradient", "="))
-register_rule("gradient-of-bilinear-form", "∇_x (a^T x) = a and ∇_A (u^T A v) = u v^T", ("gradient", "="))
+              r"$\nabla_x (x^\top A x) = (A + A^\top) x$; in particular $\nabla_w \frac{\lambda}{2} w^\top w = \lambda w$", ("gradient", "="))
+register_rule("gradient-of-bilinear-form", r"$\nabla_x (a^\top x) = a$ and $\nabla_A (u^\top A v) = u v^\top$", ("gradient", "="))
 
 def _method(expr, defs):
     """What was done, saying only what applies: an upstream gradient, maxima."""
     notes = []
-    if any(g.args[2] != sp.Tuple() for g in _gradients(expr, defs)):
-        notes.append("L = Σ dY∘Y with the upstream gradient held fixed")
+    through = [g for g in _gradients(expr, defs) if g.upstream is not None]
+    if through:  # the loss seen through the map, in the names of the first such gradient
+        g = through[0]
+        loss, up = latex(sp.Symbol(g.loss.name)), latex(g.upstream)
+        out, named = (latex(g.output), "") if isinstance(g.output, sp.MatrixSymbol) else ("Y", " for the output $Y$")
+        notes.append(f"${loss} = \\sum_{{i,j}} {up}_{{i,j}}\\, {out}_{{i,j}}${named}, with the upstream gradient "
+                     f"${up}$ held fixed")
     if any(type(n).__name__ in ("Max", "MaxPool") for n in _nodes(expr, defs)):
         notes.append("at a point, each maximum replaced by its unique largest argument there")
     return ("the function grounded with symbolic entries" + (f" ({'; '.join(notes)})" if notes else "")

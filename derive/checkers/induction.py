@@ -13,6 +13,7 @@ from ..recurrence import Recurrence
 from ..comparison import reduce_zero
 from ..errors import Unsupported
 from ..grounding import Grounder
+from ..printing import formula, latex
 from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
 from . import checker
@@ -58,9 +59,10 @@ def check_induction(prev, step, ctx):
                           - step_fn.xreplace({rec.prev: f.xreplace({rec.var: t}), rec.index: t}))
     if base_ok and step_ok:
         return Verdict(step.index, "induction", Label.PROVED,
-                       f"by induction on {rec.var}: the closed form meets the first value at {rec.var} = "
-                       f"{rec.first}, and the step f(l+1) = step(f(l)) reduces to 0 by expand/cancel for "
-                       f"symbolic l")
+                       f"by induction on {formula(rec.var)}: the closed form meets the first value at "
+                       f"{formula(sp.Eq(rec.var, rec.first))}, and at ${latex(rec.var)} = l + 1$ it equals the "
+                       f"recurrence's step applied to its value at ${latex(rec.var)} = l$ (difference reduced to 0 "
+                       f"by expand/cancel for symbolic $l$)")
     cx = _counterexample(ctx, rec, f, step.index)
     if cx is None:
         raise Unsupported("the induction step does not reduce to 0, and no term of the sequence disagrees")

@@ -12,6 +12,7 @@ import sympy as sp
 
 from ..calculus import At, Entries, Entry, Lim, Partial
 from ..errors import Unsupported
+from ..printing import formula, latex
 from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
 from . import checker
@@ -40,11 +41,11 @@ def _bounded_symbols(lim, exprs):
     for number, q in enumerate(lim.bounded, 1):
         b = sp.Symbol(f"b{number}", real=True)
         subs[q], names[b] = b, describe(q)
-        assumed.append(f"{describe(q)} bounded")
+        assumed.append(f"{formula(q)} bounded")
     for number, (q, rate) in enumerate(lim.grows.items(), 1):
         c = sp.Symbol(f"c{number}", real=True)
         subs[q], names[c] = c * rate, f"({describe(q)})/({rate})"
-        assumed.append(f"{describe(q)} growing like {rate}")
+        assumed.append(f"{formula(q)} growing like {formula(rate)}")
     exprs = [e.xreplace(subs) for e in exprs]
     entries = set().union(*(e.atoms(Entry) for e in exprs))
     fixed = {}
@@ -53,7 +54,7 @@ def _bounded_symbols(lim, exprs):
             raise Unsupported(f"the entry {entry} moves with {n}: declare what it does as {n} grows")
         fixed[entry] = sp.Symbol(str(entry), real=True)
         names[fixed[entry]] = str(entry)
-        assumed.append(f"{entry} bounded")
+        assumed.append(f"{formula(entry)} bounded")
     exprs = [e.xreplace(fixed) for e in exprs]
     for e in exprs:
         if e.has(sp.Sum, Partial, At, Lim, Entry, sp.Indexed):
@@ -124,7 +125,7 @@ def check_limit(prev, step, ctx):
     (F, V), gens, names, assumed = _bounded_symbols(lim, [_strip(lim.inner), _strip(step.expr)])
     value, divergent = _limit(F, n, gens)
     assuming = f", assuming {', '.join(assumed)}" if assumed else ""
-    method = f"sympy.limit of each coefficient as {n} → ∞"
+    method = rf"sympy.limit of each coefficient as ${latex(n)} \to \infty$"
     if not divergent and sp.expand(value - V) == 0:
         return Verdict(step.index, "limit", Label.PROVED, method, assumptions=assumed)
     rng = ctx.rng(step.index)

@@ -35,7 +35,7 @@ def check_cost(prev, step, ctx):
     diff = sp.expand(before - after)
     if reduce_zero(diff):
         return Verdict(step.index, "cost", Label.PROVED,
-                       "each cost[...] priced from its expression's shapes in the written order at general "
+                       r"each $\operatorname{cost}[\cdot]$ priced from its expression's shapes in the written order at general "
                        f"size (${latex(sp.factor(after))}$); difference reduced to 0")
     symbols = sorted(diff.free_symbols, key=str)
     for values in itertools.product(SEARCH, repeat=len(symbols)):

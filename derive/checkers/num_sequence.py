@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..errors import Unsupported
 from ..fir import INTEGERS, signal_definitions
+from ..printing import latex
 from ..rules import register_rule
 from ..sequences import closed_form, cut_points, intervals, is_zero, sequence_terms, value_at
 from ..verdicts import Counterexample, Label, Verdict
@@ -21,7 +22,7 @@ from . import checker
 
 for _name, _text in [
     ("finite-support", "only the terms where every factor can be nonzero remain in the sum"),
-    ("unit-step-limits", "u(n - k) = 1 exactly when k <= n: it moves into the limits of the sum"),
+    ("unit-step-limits", r"$u(n - k) = 1$ exactly when $k \le n$: it moves into the limits of the sum"),
     ("shift-summation-index", "substitute a shifted summation variable; the sum runs over the same terms"),
     ("geometric-series-sum", "Σ_{j=0}^{m} r^j = (1 - r^{m+1})/(1 - r) for r ≠ 1"),
     ("simplify-constants", "exact arithmetic on the numbers"),
@@ -97,22 +98,26 @@ def check_sequence(prev, step, ctx):
             notes.append(f"{_piece(n, lo, hi)} only at {len(candidates)} points")
         else:
             raise Unsupported(f"cannot decide the piece {_piece(n, lo, hi)}")
-    cut_text = ", ".join(str(c) for c in sorted(cuts)) or "nowhere"
-    method = (f"Z split before {n} = {cut_text}; on each piece both sides summed in closed form with "
-              f"symbolic {n} (limits resolved on the piece; geometric-series formula or sympy's summation) "
+    v = latex(n)
+    split = (rf"$\mathbb{{Z}}$ split before ${v} = " + ", ".join(str(c) for c in sorted(cuts)) + "$") if cuts \
+        else r"$\mathbb{Z}$ not split"
+    method = (f"{split}; on each piece both sides summed in closed form with "
+              f"symbolic ${v}$ (limits resolved on the piece; geometric-series formula or sympy's summation) "
               f"and the difference reduced to 0"
               + (f" (except {'; '.join(notes)})" if notes else "")
-              + f"; both sides also added term by term at every {n} in {window[0]}..{window[-1]}")
+              + rf"; both sides also added term by term at every ${v} = {window[0]}, \dots, {window[-1]}$")
     return Verdict(step.index, "sequence", label, method, seed=ctx.seed if points else None, points=points)
 
 
 def _piece(n, lo, hi):
+    """A piece of Z as prose with mathematics: all $n$, $n = 6$, $n \\le 3$, $0 \\le n \\le 5$."""
+    v = latex(n)
     if lo == -sp.oo and hi == sp.oo:
-        return f"all {n}"
+        return f"all ${v}$"
     if lo == hi:
-        return f"{n} = {lo}"
+        return f"${v} = {lo}$"
     if lo == -sp.oo:
-        return f"{n} <= {hi}"
+        return rf"${v} \le {hi}$"
     if hi == sp.oo:
-        return f"{n} >= {lo}"
-    return f"{lo} <= {n} <= {hi}"
+        return rf"${v} \ge {lo}$"
+    return rf"${lo} \le {v} \le {hi}$"

@@ -7,9 +7,12 @@ counterexample naming the index.
 """
 import dataclasses
 
+import sympy as sp
+
 from ..claims import ForEvery
 from ..comparison import check_sampled, compare, compare_grounded
 from ..errors import Unsupported
+from ..printing import formula
 from ..rules import register_rule
 from ..verdicts import Label, Verdict
 from . import checker
@@ -57,7 +60,7 @@ def check_property(prev, step, ctx):
                                sizes=[size])
             if got is Label.UNDECIDED:
                 return Verdict(step.index, "property", got, METHODS[Label.EXACT], sizes=[size],
-                               detail=f"instance {claim.index} = {value} was not decided")
+                               detail=f"the instance {formula(sp.Eq(claim.index, value))} was not decided")
             # as in compare: exact random points at the further sizes of the size rule add to the
             # exact evidence at the grounded sizes; only a floating-point decision weakens it
             if (size in sized.exact or got is Label.NUMERIC) and got.strength > worst.strength:

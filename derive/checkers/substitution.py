@@ -13,6 +13,7 @@ from ..changes import CHANGE, SPECIALISE, new_variable, validated
 from ..comparison import _counterexample, _entries, _inverts, _is_zero_number, _point, compare
 from ..errors import ProblemError, Unsupported
 from ..grounding import needs_sizes
+from ..printing import formula, latex, sizes_math
 from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
 from . import checker
@@ -21,7 +22,7 @@ register_rule("change-of-variables", "write the old variable as an invertible fu
               "and substitute it everywhere", ("substitute",))
 register_rule("specialise", "an identity that holds for every value of a quantity holds for the "
               "particular value the problem fixes", ("substitute",))
-register_rule("scale-into-norm", "a^2 ||v||^2 = ||a v||^2 for a scalar a >= 0")
+register_rule("scale-into-norm", r"$a^2 \|v\|^2 = \|a v\|^2$ for a scalar $a \ge 0$")
 register_rule("name-matrix", "give a recurring product of matrices its own name")
 
 JACOBIAN_TRIES = 4
@@ -109,10 +110,13 @@ def _jacobian(ctx, step, old, new, var):
                                 f"the Jacobian of {old} = {new} with respect to {var} is singular at "
                                 f"{JACOBIAN_TRIES} random points: the substitution is not invertible")
             return Label.FAILED, "", cx
-        seen.append(", ".join(f"{k}={v}" for k, v in size.items()) or "general size")
+        if size:
+            seen.append(size)
     return (Label.EXACT if sized else Label.PROVED,
-            f"the Jacobian of {old} = {new} in {var} is non-singular at an exact random point "
-            f"({'; '.join(seen)}), so its determinant is not identically zero", None)
+            f"the Jacobian of ${latex(old)} = {latex(new)}$ in {formula(var)} is non-singular at an exact random "
+            f"point {'of each size ' + sizes_math(seen) if seen else '(general size)'}, so its determinant is not "
+            "identically zero",
+            None)
 
 
 @checker("substitute")
@@ -129,10 +133,10 @@ def check_substitution(prev, step, ctx):
                                   "before substituting")
         if not prev.expr.has(old):
             return _verdict(step, Label.FAILED, "structural check",
-                            detail=f"{old} does not occur in the previous step: nothing to substitute")
+                            detail=f"{formula(old)} does not occur in the previous step: nothing to substitute")
         if step.expr.has(old):
             return _verdict(step, Label.FAILED, "structural check",
-                            detail=f"{old} still occurs after it was substituted")
+                            detail=f"{formula(old)} still occurs after it was substituted")
     # doit() applies sympy's matrix-expression rules (associativity, A A^{-1} = I, scalars to the
     # front): sound rewrites that keep the grounded difference small enough to reduce quickly
     substituted = prev.expr.xreplace(replace).doit()
@@ -149,8 +153,8 @@ def check_substitution(prev, step, ctx):
             var = new_variable(old, new, known, definitions, step.options.get("variable"))
             if var is None:
                 return _verdict(step, Label.FAILED, "structural check",
-                                detail=f"a change of variables writes {old} in terms of a new variable of the "
-                                       f"same shape, absent from the previous step; {new} has none")
+                                detail=f"a change of variables writes {formula(old)} in terms of a new variable of "
+                                       f"the same shape, absent from the previous step; {formula(new)} has none")
             jlabel, jdetail, jcx = _jacobian(ctx, step, old, new, var)
             if jlabel is Label.FAILED:
                 return _verdict(step, jlabel, "Jacobian of the substitution", sizes=sizes, counterexample=jcx)

@@ -3,6 +3,7 @@ import sympy as sp
 
 from ..errors import Unsupported
 from ..grounding import Grounder
+from ..printing import assignments_math
 from ..rules import register_rule
 from ..signals import Equations
 from ..verdicts import Counterexample, Label, Verdict
@@ -41,7 +42,7 @@ def check_equivalent(prev, step, ctx):
     after = solutions(_equations(step.expr, ctx.derivation), unknowns)
     if before == after:
         return Verdict(step.index, "<=>", Label.PROVED,
-                       f"both systems have the solution set {_show(before, unknowns)} (exact linsolve)")
+                       f"both systems have {_show_math(before, unknowns)} (exact linsolve)")
     cx = Counterexample({}, {"solutions before": _show(before, unknowns)}, _show(before, unknowns),
                         _show(after, unknowns), "the two systems have different solution sets")
     return Verdict(step.index, "<=>", Label.FAILED, "solution sets compared by exact linsolve",
@@ -53,3 +54,11 @@ def _show(solset, unknowns):
     if not sols:
         return "no solution"
     return " or ".join("(" + ", ".join(f"{u}={v}" for u, v in zip(unknowns, s)) + ")" for s in sols)
+
+
+def _show_math(solset, unknowns):
+    """The solution set for prose: "the same solutions, $h_{1} = 2, h_{2} = -1$", or "no solution"."""
+    sols = list(solset)
+    if not sols:
+        return "no solution"
+    return "the same solutions, " + " or ".join(assignments_math(dict(zip(unknowns, s))) for s in sols)
