@@ -17,7 +17,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from .comparison import Context
 from .errors import ShapeMismatch, Unsupported
 from .grounding import Grounder
-from .printing import assignments_math, formula, latex, sizes_math
+from .printing import assignments_math, formula, inside_brackets, latex, sizes_math
 from .rules import register_rule
 from .verdicts import Counterexample, Label, Verdict
 
@@ -253,7 +253,7 @@ class _Correlation(MatrixExpr):
 
 def _argument_latex(printer, A):
     """The argument of roll(.) or GAP(.): a correlation inside their brackets needs no second pair."""
-    return A._bare_latex(printer) if isinstance(A, _Correlation) else printer._print(A)
+    return inside_brackets(printer, A)
 
 
 class CrossCorr(_Correlation):

@@ -7,6 +7,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .errors import ProblemError
+from .printing import inside_brackets
 
 
 def _is_matrix(expr):
@@ -216,7 +217,7 @@ class Relu(MatrixExpr):
         return grounder.ground(self.args[0]).applyfunc(_relu_entry)
 
     def _derive_latex(self, printer):
-        return r"\operatorname{relu}\left(" + printer._print(self.args[0]) + r"\right)"
+        return r"\operatorname{relu}\left(" + inside_brackets(printer, self.args[0]) + r"\right)"
 
 
 def _relu_entry(e):

@@ -176,6 +176,13 @@ def _term_order(term):
     return (factors, bool(coeff.could_extract_minus_sign()), coeff not in (1, -1))
 
 
+def inside_brackets(printer, expr):
+    """``expr`` as the argument of a function printed with its own brackets (relu(.), roll(.),
+    GAP(.)): an object that brackets itself (``_bare_latex``) is printed without its own pair."""
+    bare = getattr(expr, "_bare_latex", None)
+    return bare(printer) if callable(bare) else printer._print(expr)
+
+
 def latex(expr, **settings):
     """LaTeX for one expression, with derive's fixes."""
     return DerivePrinter(settings).doprint(expr)
