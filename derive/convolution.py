@@ -403,7 +403,12 @@ class GlobalAverage(sp.Expr):
 
     def _derive_ground(self, g):
         m = g.ground(self.args[0])
-        return sp.Add(*m) / (m.rows * m.cols)
+        # the mean kept as (1/(rows·cols))·(sum): sympy would distribute the number over a sum
+        # of thousands of symbolic terms at once, and again in every product with it
+        total = sp.Add(*m)
+        if total.is_number:
+            return total / (m.rows * m.cols)
+        return sp.Mul(sp.Rational(1, m.rows * m.cols), total, evaluate=False)
 
     def _derive_latex(self, printer):
         return r"\operatorname{GAP}\left(" + _argument_latex(printer, self.args[0]) + r"\right)"
