@@ -125,9 +125,10 @@ def run_crosscheck(name, func, seed, timeout=STEP_TIMEOUT):
     return v
 
 
-def _checked_steps(derivation, ctx, seed, timeout, cache):
+def _checked_steps(derivation, ctx, seed, timeout, cache, parts=None):
     """Each step's verdict, reused from ``cache`` only when every input of its check matches
-    (see derive.cache); a reused verdict says so with ``cached = True``."""
+    (see derive.cache); a reused verdict says so with ``cached = True``.  ``parts``: only the
+    steps of these parts (indices into derivation.parts), for checking parts in parallel."""
     base = None
     if cache:
         try:
@@ -135,8 +136,9 @@ def _checked_steps(derivation, ctx, seed, timeout, cache):
         except Uncacheable:
             pass
     verdicts = []
+    wanted = None if parts is None else {s.index for k in parts for s in derivation.part_steps(derivation.parts[k])}
     for prev, step in zip(derivation.steps, derivation.steps[1:]):
-        if step.relation == "definition":
+        if step.relation == "definition" or (wanted is not None and step.index not in wanted):
             continue
         key = None
         if base is not None:
@@ -160,10 +162,11 @@ def _checked_steps(derivation, ctx, seed, timeout, cache):
     return verdicts
 
 
-def check_steps(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
-    """The steps' verdicts, in order (the first half of ``check``)."""
+def check_steps(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None, parts=None):
+    """The steps' verdicts, in order (the first half of ``check``); with ``parts`` only those
+    parts' steps (a step's verdict does not depend on the steps checked before it)."""
     ctx = Context(derivation, seed)
-    return _checked_steps(derivation, ctx, seed, timeout, active_cache() if cache is None else cache)
+    return _checked_steps(derivation, ctx, seed, timeout, active_cache() if cache is None else cache, parts)
 
 
 def check_crosschecks(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT):

@@ -6,6 +6,7 @@ at random points (exact rationals across magnitudes, seed) > numerically checked
 floating point decides) > failed (with a counterexample).  Reductions are expand/cancel only.
 """
 import random
+import zlib
 
 import mpmath
 import sympy as sp
@@ -71,7 +72,9 @@ class Context:
         if key not in self._grounders:
             g = Grounder(self.derivation, size)
             if numeric:
-                rng = self.rng(len(self._grounders) + 7919)
+                # salted by the size itself, not by how many grounders came before: a step's
+                # points do not depend on which steps were checked before it (or in which process)
+                rng = self.rng(zlib.crc32(repr(key).encode()) + 7919)
                 g.numeric_rng = rng if numeric == "prefill" else None
                 for decl in self.derivation.declared:
                     m = decl.obj

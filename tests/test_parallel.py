@@ -56,3 +56,24 @@ def test_variant_batches_are_the_same_with_workers():
     two = drawn("fir_response", 5, 4, jobs=2)
     assert [v for v, _, _ in one] == [v for v, _, _ in two]
     assert all(r.ok for _, _, r in two)
+
+
+def test_a_steps_verdict_does_not_depend_on_the_steps_checked_before_it():
+    """Parts may be checked in different workers: checking each part alone gives the verdicts
+    (labels and evidence, random points included) of checking the whole derivation at once."""
+    from derive import loader
+    from derive.checking import check_steps
+    d = loader.load("mup_spectral_bounds")
+    whole = check_steps(d, cache=False)
+    alone = [v for k in reversed(range(len(d.parts))) for v in check_steps(d, cache=False, parts=(k,))]
+    alone.sort(key=lambda v: v.index)
+    assert [(v.index, v.label, v.evidence()) for v in alone] == [(v.index, v.label, v.evidence()) for v in whole]
+
+
+def test_a_long_derivation_is_split_into_two_tasks_of_parts():
+    from derive import loader
+    d = loader.load("mup_spectral_bounds")
+    tasks = parallel._tasks(d, 2, share=0)
+    halves = [p for h, p in tasks if h == "steps"]
+    assert len(halves) == 2 and sorted(halves[0] + halves[1]) == list(range(len(d.parts)))
+    assert parallel._tasks(d, 1, share=0) == [("steps", None), ("crosschecks", None)]
