@@ -158,6 +158,24 @@ def step_key(base, prev, step, seed, timeout):
                     "index": step.index, "seed": canon(seed), "timeout": canon(float(timeout))})
 
 
+def crosscheck_key(derivation, name, seed, timeout):
+    """The key of one cross-check: the derivation as a whole (declarations, every step, every
+    stated result), the problem file's own text (the cross-check is code in it), its name, the
+    seed and the time limit, besides derive's source and the library versions (``_environment``).
+    A derivation built without a file, or with an input ``canon`` refuses, raises Uncacheable."""
+    path = getattr(derivation, "filename", None)
+    if not path:
+        raise Uncacheable("no problem file")
+    try:
+        text = Path(path).read_bytes()
+    except OSError:
+        raise Uncacheable("the problem file cannot be read") from None
+    return _digest({"base": derivation_key(derivation), "file": hashlib.sha256(text).hexdigest(),
+                    "steps": [_step_inputs(s) for s in derivation.steps],
+                    "results": [canon(q.result) if q.result is not None else None for q in derivation.parts],
+                    "crosscheck": name, "seed": canon(seed), "timeout": canon(float(timeout))})
+
+
 # -- verdicts to and from JSON ------------------------------------------------------
 
 def _from_dict(cls, data, convert):

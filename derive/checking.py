@@ -4,7 +4,7 @@ import signal
 import time
 from contextlib import contextmanager
 
-from .cache import Uncacheable, active_cache, derivation_key, step_key
+from .cache import Uncacheable, active_cache, crosscheck_key, derivation_key, step_key
 from .checkers import CHECKERS
 from .comparison import Context
 from .errors import ProblemError, Unsupported
@@ -169,9 +169,31 @@ def check_steps(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None,
     return _checked_steps(derivation, ctx, seed, timeout, active_cache() if cache is None else cache, parts)
 
 
-def check_crosschecks(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT):
-    """The independent cross-checks' verdicts, in order (the second half of ``check``)."""
-    return [run_crosscheck(name, func, seed, timeout) for name, func in derivation.crosschecks]
+def check_crosschecks(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
+    """The independent cross-checks' verdicts, in order (the second half of ``check``).  A
+    verdict is reused from the cache only when the derivation, its problem file's text, the
+    seed and the time limit all match (derive.cache.crosscheck_key); it then says ``cached``."""
+    cache = active_cache() if cache is None else cache
+    out = []
+    for name, func in derivation.crosschecks:
+        key = None
+        if cache:
+            try:
+                key = crosscheck_key(derivation, name, seed, timeout)
+            except Uncacheable:
+                pass
+        start = time.perf_counter()
+        verdict = cache.get(key) if key else None
+        if verdict is not None:
+            verdict.seconds = time.perf_counter() - start
+            verdict.cached = True
+        else:
+            verdict = run_crosscheck(name, func, seed, timeout)
+            verdict.cached = False
+            if key and verdict.detail != "time-out":  # a time-out depends on the load: tried again
+                cache.put(key, verdict)
+        out.append(verdict)
+    return out
 
 
 def check(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
@@ -182,6 +204,6 @@ def check(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
     None for the process-wide one (``derive.cache.use``)."""
     start = time.perf_counter()
     verdicts = check_steps(derivation, seed, timeout, cache)
-    extras = check_crosschecks(derivation, seed, timeout)
+    extras = check_crosschecks(derivation, seed, timeout, cache)
     return Report(derivation.name, verdicts, chain_findings(derivation), extras,
                   time.perf_counter() - start)

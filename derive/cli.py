@@ -129,7 +129,7 @@ def _report_dict(derivation, report):
         "seconds": round(report.seconds, 4),
         "steps": [dict(v.as_dict(), rule=derivation.steps[v.index].rule, cached=getattr(v, "cached", False))
                   for v in report.verdicts],
-        "crosschecks": [v.as_dict() for v in report.extras],
+        "crosschecks": [dict(v.as_dict(), cached=getattr(v, "cached", False)) for v in report.extras],
     }
 
 

@@ -1,5 +1,6 @@
 """The verdict cache: reuse only on identical inputs; an edited step is re-checked and fails."""
 import json
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -66,7 +67,8 @@ def test_an_entry_under_another_key_is_ignored(store, tmp_path):
     entries = sorted(tmp_path.rglob("*.json"))
     first, second = entries[0], entries[1]
     first.write_text(second.read_text(encoding="utf-8"), encoding="utf-8")
-    assert sum(not v.cached for v in check(d, cache=store).verdicts) >= 1
+    report = check(d, cache=store)
+    assert sum(not v.cached for v in report.verdicts + report.extras) >= 1
 
 
 def test_no_cache_means_nothing_is_stored(store, tmp_path):
@@ -98,3 +100,19 @@ def test_what_cannot_be_keyed_is_refused():
         canon(Opaque(sp.Symbol("x")))
     assert canon(sp.Symbol("p", positive=True)) != canon(sp.Symbol("p"))
     assert canon(sp.Function("f")(sp.Symbol("x")))  # an undefined function is its name
+
+
+def test_cross_checks_are_reused_only_while_the_problem_file_is_unchanged(store, tmp_path):
+    """A cross-check is code in the problem file: its verdict is reused while the derivation,
+    the file's text and the seed are unchanged, and checked again after any edit of the file."""
+    d = loader.load("dropout_tikhonov")
+    copy = tmp_path / "copy.py"
+    copy.write_text(Path(d.filename).read_text(encoding="utf-8"), encoding="utf-8")
+    d.filename = str(copy)
+    first = check(d, cache=store)
+    assert first.extras and not any(v.cached for v in first.extras)
+    again = check(d, cache=store)
+    assert all(v.cached for v in again.extras) and [v.label for v in again.extras] == [v.label for v in first.extras]
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert not any(v.cached for v in check(d, cache=store).extras)
+    assert not any(v.cached for v in check(d, cache=store, seed=7).extras)
