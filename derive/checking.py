@@ -114,7 +114,7 @@ def run_crosscheck(name, func, seed, timeout=STEP_TIMEOUT):
         if not isinstance(v, Verdict):
             raise TypeError(f"the cross-check returned {type(v).__name__}, not a Verdict")
     except _Timeout:
-        v = Verdict(-1, "cross-check", Label.UNDECIDED, name, detail="time-out")
+        v = Verdict(-1, "cross-check", Label.UNDECIDED, "time-out", detail=name)
     except Exception as exc:  # noqa: BLE001 (a broken cross-check is that check's failure)
         v = Verdict(-1, "cross-check", Label.UNDECIDED, "the cross-check raised an error",
                     detail=f"{name}: {type(exc).__name__}: {exc}")
@@ -125,10 +125,25 @@ def run_crosscheck(name, func, seed, timeout=STEP_TIMEOUT):
     return v
 
 
-def _checked_steps(derivation, ctx, seed, timeout, cache, parts=None):
+def _reused_or_run(cache, key, run):
+    """The verdict stored under ``key`` (marked ``cached``), else ``run()``'s, stored unless it
+    timed out: a time-out depends on the machine's load, so it is tried again next time."""
+    start = time.perf_counter()
+    verdict = cache.get(key) if key else None
+    if verdict is not None:
+        verdict.seconds = time.perf_counter() - start
+        verdict.cached = True
+        return verdict
+    verdict = run()
+    verdict.cached = False
+    if key and verdict.method != "time-out":
+        cache.put(key, verdict)
+    return verdict
+
+
+def _checked_steps(derivation, ctx, seed, timeout, cache):
     """Each step's verdict, reused from ``cache`` only when every input of its check matches
-    (see derive.cache); a reused verdict says so with ``cached = True``.  ``parts``: only the
-    steps of these parts (indices into derivation.parts), for checking parts in parallel."""
+    (see derive.cache); a reused verdict says so with ``cached = True``."""
     base = None
     if cache:
         try:
@@ -136,9 +151,8 @@ def _checked_steps(derivation, ctx, seed, timeout, cache, parts=None):
         except Uncacheable:
             pass
     verdicts = []
-    wanted = None if parts is None else {s.index for k in parts for s in derivation.part_steps(derivation.parts[k])}
     for prev, step in zip(derivation.steps, derivation.steps[1:]):
-        if step.relation == "definition" or (wanted is not None and step.index not in wanted):
+        if step.relation == "definition":
             continue
         key = None
         if base is not None:
@@ -146,27 +160,16 @@ def _checked_steps(derivation, ctx, seed, timeout, cache, parts=None):
                 key = step_key(base, prev, step, seed, step.options.get("time_limit", timeout))
             except Uncacheable:
                 pass
-        start = time.perf_counter()
-        verdict = cache.get(key) if key else None
-        if verdict is not None:
-            verdict.seconds = time.perf_counter() - start
-            verdict.cached = True
-        else:
-            verdict = check_step(prev, step, ctx, timeout)
-            verdict.cached = False
-            # a time-out depends on the machine's load: never stored, so it is tried again
-            if key and verdict.method != "time-out":
-                cache.put(key, verdict)
+        verdict = _reused_or_run(cache, key, lambda: check_step(prev, step, ctx, timeout))
         verdict.number = step.number
         verdicts.append(verdict)
     return verdicts
 
 
-def check_steps(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None, parts=None):
-    """The steps' verdicts, in order (the first half of ``check``); with ``parts`` only those
-    parts' steps (a step's verdict does not depend on the steps checked before it)."""
+def check_steps(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
+    """The steps' verdicts, in order (the first half of ``check``)."""
     ctx = Context(derivation, seed)
-    return _checked_steps(derivation, ctx, seed, timeout, active_cache() if cache is None else cache, parts)
+    return _checked_steps(derivation, ctx, seed, timeout, active_cache() if cache is None else cache)
 
 
 def check_crosschecks(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
@@ -182,17 +185,7 @@ def check_crosschecks(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache
                 key = crosscheck_key(derivation, name, seed, timeout)
             except Uncacheable:
                 pass
-        start = time.perf_counter()
-        verdict = cache.get(key) if key else None
-        if verdict is not None:
-            verdict.seconds = time.perf_counter() - start
-            verdict.cached = True
-        else:
-            verdict = run_crosscheck(name, func, seed, timeout)
-            verdict.cached = False
-            if key and verdict.detail != "time-out":  # a time-out depends on the load: tried again
-                cache.put(key, verdict)
-        out.append(verdict)
+        out.append(_reused_or_run(cache, key, lambda: run_crosscheck(name, func, seed, timeout)))
     return out
 
 

@@ -135,23 +135,11 @@ def variant_name(name, index, values):
     return f"{name} v{index} {digest}"
 
 
-def _params(values):
-    """name = value, ... as HTML: each value as mathematics by ``render._param_math`` (the
-    formatter of ``derive render --variants``), names and any other value as escaped prose.
-    (``render._params`` leaves its ``$...$`` for the LaTeX and Markdown templates to read.)"""
-    out = []
-    for k, v in values.items():
-        math = render._param_math(v)
-        value = _math("= " + math) if math is not None else "= " + _html(web.html_prose(str(v)))
-        out.append(f"{_html(web.html_prose(str(k)))} {value}")
-    return ", ".join(out)
-
-
 def _statement(ctx, values):
     """The problem as given to the student: parameters, statement, givens (HTML)."""
     out = []
     if values:
-        out.append(f'<p class="params"><strong>Given data:</strong> {_params(values)}</p>')
+        out.append(f'<p class="params"><strong>Given data:</strong> {_html(render._params(values, web.html_prose))}</p>')
     out.append(f'<p class="statement">{_html(ctx["statement"])}</p>')
     items = []
     if ctx["dims"]:

@@ -64,66 +64,40 @@ def run(func, items, jobs, progress=None):
 
 
 def _check_half(task):
-    """A worker's part: ("steps", parts) -> those parts' verdicts; ("crosschecks", None) -> the
-    cross-checks' verdicts; with the seconds it took."""
-    target, index, half, parts, seed = task
+    target, index, half, seed = task
     derivation = loader.derivations(target)[index]
     start = time.perf_counter()
-    out = check_steps(derivation, seed=seed, parts=parts) if half == "steps" \
-        else check_crosschecks(derivation, seed=seed)
+    out = check_steps(derivation, seed=seed) if half == "steps" else check_crosschecks(derivation, seed=seed)
     return out, time.perf_counter() - start
 
 
-def _cost(derivation, half, parts=None):
+def _cost(derivation, half):
     """A rough relative cost, so that the longest checks start first (the shortest finish the
     batch and no worker idles while one long check runs alone)."""
     if half == "steps":
-        steps = [s for k in parts for s in derivation.part_steps(derivation.parts[k])] if parts is not None \
-            else derivation.steps[1:]
-        return 2 * sum(1 for s in steps if s.relation != "definition") * (1 + len(derivation.dimensions))
+        return 2 * sum(1 for s in derivation.steps[1:] if s.relation != "definition") * (1 + len(derivation.dimensions))
     return 3 * len(derivation.crosschecks)
-
-
-def _tasks(derivation, jobs, share):
-    """(half, parts) tasks of one derivation: its cross-checks, and its steps — one task, or,
-    when its steps are more than ``share`` of the work, two halves of its parts, so that one long
-    derivation does not keep a worker busy alone (parts are independent chains; a step's verdict
-    does not depend on the steps before it).  Split no further: parts share grounded subterms."""
-    n = len(derivation.parts)
-    if jobs <= 1 or n < 2 or _cost(derivation, "steps") <= share:
-        return [("steps", None), ("crosschecks", None)]
-    costs = [_cost(derivation, "steps", (k,)) for k in range(n)]
-    cut = min(range(1, n), key=lambda c: abs(sum(costs[:c]) - sum(costs[c:])))
-    return [("steps", tuple(range(cut))), ("steps", tuple(range(cut, n))), ("crosschecks", None)]
 
 
 def check_all(targets, seed, jobs):
     """[(derivation, report)] for every derivation the targets name, in their order.
 
-    A derivation's steps and its cross-checks are independent, and so are its parts: with
-    several workers each runs as a task of its own; verdicts are put back in step order."""
-    derivations, tasks, owner = [], [], []
-    found = {target: loader.derivations(target) for target in targets}  # broken files fail before forking
-    total = sum(_cost(d, "steps") + _cost(d, "crosschecks") for ds in found.values() for d in ds)
+    A derivation's steps and its cross-checks are independent, so they run as two tasks."""
+    derivations, tasks = [], []
     for target in targets:
-        for i, d in enumerate(found[target]):
-            for half, parts in _tasks(d, jobs, total / (2 * jobs)):
-                tasks.append(((target, i, half, parts, seed), _cost(d, half, parts)))
-                owner.append((len(derivations), half))
-            derivations.append(d)
+        found = loader.derivations(target)  # loaded here, so broken files fail before forking
+        derivations.extend(found)
+        for i, d in enumerate(found):
+            tasks.extend(((target, i, half, seed), _cost(d, half)) for half in ("steps", "crosschecks"))
     order = sorted(range(len(tasks)), key=lambda k: -tasks[k][1])
     done = run(_check_half, [tasks[k][0] for k in order], jobs)
     results = [None] * len(tasks)
     for k, out in zip(order, done):
         results[k] = out
-    collected = [{"steps": [], "crosschecks": [], "seconds": 0.0} for _ in derivations]
-    for (n, half), (verdicts, seconds) in zip(owner, results):
-        collected[n][half].extend(verdicts)
-        collected[n]["seconds"] += seconds
     reports = []
-    for d, c in zip(derivations, collected):
-        verdicts = sorted(c["steps"], key=lambda v: v.index)
-        reports.append(Report(d.name, verdicts, chain_findings(d), c["crosschecks"], c["seconds"]))
+    for n, d in enumerate(derivations):
+        (verdicts, t_steps), (extras, t_cross) = results[2 * n], results[2 * n + 1]
+        reports.append(Report(d.name, verdicts, chain_findings(d), extras, t_steps + t_cross))
     return list(zip(derivations, reports))
 
 

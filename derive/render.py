@@ -102,30 +102,13 @@ def _step(step, verdict, derivation, escape):
     }
 
 
-def _short_evidence(v):
-    """The evidence of a verdict for a table: the label with the sizes as mathematics, the
-    points and the author's assumptions; the argument and method go to the table's notes."""
-    from .verdicts import Label
-    text = v.label.value
-    if v.label in (Label.EXACT, Label.RANDOM, Label.NUMERIC) and v.sizes:
-        text += (" at sizes " if v.label is not Label.EXACT else " ") + sizes_math(v.sizes)
-    if v.sampled:
-        text += "; exact random points at " + sizes_math(v.sampled)
-    if v.label in (Label.RANDOM, Label.NUMERIC) and v.points:
-        text += f" ({v.points} point{'s' if v.points != 1 else ''}" + \
-            (f", seed {v.seed})" if v.seed is not None else ", deterministic)")
-    if v.assumptions:
-        text += "; assuming " + ", ".join(v.assumptions)
-    return text
-
-
 def _verdict(v, escape):
     cx = v.counterexample
     how = "; ".join(t for t in (v.argument, v.method) if t)
     return {
         "ok": v.ok,
         "label": escape(v.label.value),
-        "short": escape(_short_evidence(v)),
+        "short": escape(v.evidence(sizes=sizes_math, argument=False)),  # the argument: a note
         "how": how,  # raw: context() escapes it once, as one of the table's notes
         "mark": "",
         "evidence": escape(v.evidence()),
@@ -149,22 +132,35 @@ def _chain_relation(steps):
     return "="
 
 
-def _boxed(part, steps):
+def _boxed(part, steps, first):
     """The boxed result as a statement, never a bare expression: ``lhs rel result``; without a
-    named left-hand side, the part's first expression stands in for it; a result that is itself
-    a relation (c = 1/sqrt(d), a system h = ...) is boxed as it is."""
+    named left-hand side, the part's first expression (``first``, as printed) stands in for it;
+    a result that is itself a relation (c = 1/sqrt(d), a system h = ...) is boxed as it is;
+    "" for a part without a result."""
     if part.result is None:
         return ""
     result = latex(part.result)
-    if isinstance(part.result, (sp.Equality, sp.core.relational.Relational)) or \
-            type(part.result).__name__ == "Equations":
+    if isinstance(part.result, sp.core.relational.Relational) or type(part.result).__name__ == "Equations":
         return result
-    rel = _chain_relation(steps)
     if part.lhs:
-        return f"{part.lhs} {rel} {result}"
+        return f"{part.lhs} {_chain_relation(steps)} {result}"
     if steps and steps[0].expr != part.result:
-        return f"{latex(steps[0].expr)} {rel} {result}"
+        return f"{first} {_chain_relation(steps)} {result}"
     return result
+
+
+def _problem(derivation, prose):
+    """What the key and the student version both show of a problem: title, source, statement,
+    dimensions, given data and assumptions."""
+    return {
+        "name": derivation.name,
+        "title": prose(derivation.title),
+        "source": prose(derivation.source),
+        "statement": prose(derivation.statement),
+        "dims": _dims(derivation),
+        "givens": _givens(derivation.declared, prose),
+        "assumptions": [prose(a) for a in derivation.assumptions],
+    }
 
 
 def context(derivation, report, prose=escape):
@@ -173,11 +169,11 @@ def context(derivation, report, prose=escape):
     escape = prose
     verdicts = {v.index: v for v in report.verdicts}
     steps = [_step(s, verdicts.get(s.index), derivation, escape) for s in derivation.steps]
-    parts = [{"title": escape(q.title), "lhs": q.lhs or "",
-              "steps": [steps[s.index] for s in derivation.part_steps(q)],
-              "result": latex(q.result) if q.result is not None else "",
-              "box": _boxed(q, derivation.part_steps(q)),
-              "relation": _chain_relation(derivation.part_steps(q))} for q in derivation.parts]
+    parts = []
+    for q in derivation.parts:
+        own = [steps[s.index] for s in derivation.part_steps(q)]
+        parts.append({"title": escape(q.title), "lhs": q.lhs or "", "steps": own,
+                      "box": _boxed(q, derivation.part_steps(q), own[0]["math"] if own else "")})
     crosschecks = [dict(_verdict(v, escape), name=escape(v.detail)) for v in report.extras]
     notes = {}  # one note per distinct argument and method, lettered in table order
     for v in [s["verdict"] for s in steps if s["verdict"]] + crosschecks:
@@ -185,14 +181,8 @@ def context(derivation, report, prose=escape):
             v["mark"] = notes.setdefault(v["how"], "abcdefghijklmnopqrstuvwxyz"[len(notes) % 26]
                                          + ("" if len(notes) < 26 else str(len(notes) // 26)))
     return {
-        "name": derivation.name,
-        "title": escape(derivation.title),
+        **_problem(derivation, escape),
         "evidence_notes": [{"mark": mark, "text": escape(how)} for how, mark in notes.items()],
-        "source": escape(derivation.source),
-        "statement": escape(derivation.statement),
-        "dims": _dims(derivation),
-        "givens": _givens(derivation.declared, escape),
-        "assumptions": [escape(a) for a in derivation.assumptions],
         "steps": steps,
         "parts": parts,
         "notes": [{"kind": k, "text": escape(t)} for k, t in derivation.notes],
@@ -299,13 +289,7 @@ def questions_context(derivation, prose=escape):
         steps = len(derivation.part_steps(q))
         parts.append({"title": prose(q.title), "lhs": q.lhs or "", "space": min(2 + steps // 2, 7)})
     return {
-        "name": derivation.name,
-        "title": prose(derivation.title),
-        "source": prose(derivation.source),
-        "statement": prose(derivation.statement),
-        "dims": _dims(derivation),
-        "givens": _givens(derivation.declared, prose),
-        "assumptions": [prose(a) for a in derivation.assumptions],
+        **_problem(derivation, prose),
         "parts": parts,
     }
 

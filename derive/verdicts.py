@@ -80,17 +80,20 @@ class Verdict:
     def ok(self):
         return self.label.verified
 
-    def evidence(self):
-        """One line saying what was done, for people."""
+    def evidence(self, sizes=None, argument=True):
+        """One line saying what was done, for people.  ``sizes`` formats a list of sizes (default
+        n=2, d=3; the write-up passes printing.sizes_math); ``argument=False`` leaves the argument
+        out (a verification table prints it once, as a note)."""
+        sizes = sizes or _sizes
         text = self.label.value
         if self.label in (Label.EXACT, Label.RANDOM, Label.NUMERIC) and self.sizes:
-            text += (" at sizes " if self.label is not Label.EXACT else " ") + _sizes(self.sizes)
+            text += (" at sizes " if self.label is not Label.EXACT else " ") + sizes(self.sizes)
         if self.sampled:
-            text += "; at exact random points at sizes " + _sizes(self.sampled)
+            text += "; at exact random points at sizes " + sizes(self.sampled)
         if self.label in (Label.RANDOM, Label.NUMERIC) and self.points:
             drawn = f", seed {self.seed}" if self.seed is not None else ", deterministic"
             text += f" ({self.points} point{'s' if self.points != 1 else ''}{drawn})"
-        if self.argument:
+        if self.argument and argument:
             text += f" ({self.argument})"
         if self.assumptions:
             text += "; assuming " + ", ".join(self.assumptions)

@@ -58,22 +58,14 @@ def test_variant_batches_are_the_same_with_workers():
     assert all(r.ok for _, _, r in two)
 
 
-def test_a_steps_verdict_does_not_depend_on_the_steps_checked_before_it():
-    """Parts may be checked in different workers: checking each part alone gives the verdicts
-    (labels and evidence, random points included) of checking the whole derivation at once."""
+def test_random_entries_do_not_depend_on_the_grounders_made_before():
+    """A grounder's random entries are salted by its size, not by how many grounders the
+    context made before: a step's points are the same whichever steps were checked first."""
     from derive import loader
-    from derive.checking import check_steps
-    d = loader.load("mup_spectral_bounds")
-    whole = check_steps(d, cache=False)
-    alone = [v for k in reversed(range(len(d.parts))) for v in check_steps(d, cache=False, parts=(k,))]
-    alone.sort(key=lambda v: v.index)
-    assert [(v.index, v.label, v.evidence()) for v in alone] == [(v.index, v.label, v.evidence()) for v in whole]
-
-
-def test_a_long_derivation_is_split_into_two_tasks_of_parts():
-    from derive import loader
-    d = loader.load("mup_spectral_bounds")
-    tasks = parallel._tasks(d, 2, share=0)
-    halves = [p for h, p in tasks if h == "steps"]
-    assert len(halves) == 2 and sorted(halves[0] + halves[1]) == list(range(len(d.parts)))
-    assert parallel._tasks(d, 1, share=0) == [("steps", None), ("crosschecks", None)]
+    from derive.comparison import Context
+    d = loader.load("dropout_tikhonov")
+    n, dd = d.dimensions
+    first, later = Context(d), Context(d)
+    later.grounder({n: 3, dd: 3}, numeric="prefill")
+    a, b = ({n: 2, dd: 3} for _ in range(2))
+    assert first.grounder(a, numeric="prefill").entries == later.grounder(b, numeric="prefill").entries
