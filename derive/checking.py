@@ -64,7 +64,18 @@ def chain_findings(derivation):
     return found
 
 
+def _cited_verdicts(step, ctx, timeout):
+    """Check the steps of the parts ``step`` cites (``using=``) that ctx has no verdict of yet,
+    each within its own time limit (before this step's limit is set: limits do not nest)."""
+    for citation in step.options.get("using", ()):
+        for cited in ctx.derivation.part_steps(next(q for q in ctx.derivation.parts
+                                                    if q.start == citation.start))[1:]:
+            if cited.index not in ctx.verdicts:
+                ctx.verdicts[cited.index] = check_step(ctx.derivation.steps[cited.index - 1], cited, ctx, timeout)
+
+
 def check_step(prev, step, ctx, timeout=STEP_TIMEOUT):
+    _cited_verdicts(step, ctx, timeout)
     start = time.perf_counter()
     timeout = step.options.get("time_limit", timeout)  # the author's limit for this step, if set
     if step.expr == prev.expr:
@@ -155,13 +166,15 @@ def _checked_steps(derivation, ctx, seed, timeout, cache):
         if step.relation == "definition":
             continue
         key = None
-        if base is not None:
+        # a citing step's verdict rests on the cited steps' verdicts: it is cheap, and never reused
+        if base is not None and not step.options.get("using"):
             try:
                 key = step_key(base, prev, step, seed, step.options.get("time_limit", timeout))
             except Uncacheable:
                 pass
         verdict = _reused_or_run(cache, key, lambda: check_step(prev, step, ctx, timeout))
         verdict.number = step.number
+        ctx.verdicts[step.index] = verdict
         verdicts.append(verdict)
     return verdicts
 

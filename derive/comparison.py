@@ -62,6 +62,7 @@ class Context:
         self.sizes = derivation.sizes[:3] if derivation.sizes else pick_sizes(derivation.dimensions)
         self.domains = {d.obj: d.domain for d in derivation.declared if d.kind == "scalar"}
         self._grounders = {}
+        self.verdicts = {}  # step index -> Verdict, as the checking loop finds them (for citations)
 
     def grounder(self, size, numeric=False):
         """The grounder at one size.  For checks at random points, declared non-random matrices

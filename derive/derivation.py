@@ -39,11 +39,29 @@ class Step:
 
 @dataclass
 class Part:
-    """One chain of a derivation: from its definition step to its declared result."""
+    """One chain of a derivation: from its definition step to its declared result.
+
+    ``derivation.result(...)`` returns it; a later step cites it with ``using=part`` (the part's
+    first expression equals its result) or ``using=part.where({A: B})`` (the same with the
+    arbitrary quantity A replaced by B everywhere)."""
     title: str
     lhs: str | None
     start: int
     result: object = None
+
+    def where(self, instance):
+        """This part's result with declared quantities replaced: ``{A_i: A_1, ...}``."""
+        if not isinstance(instance, dict):
+            raise ProblemError("where(...) takes a dict {quantity: value}")
+        return Citation(self.start, tuple(instance.items()))
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A step's use of an earlier part's result (see ``Part.where``): the part starting at step
+    ``start``, with the quantities of ``instance`` ((quantity, value) pairs) replaced."""
+    start: int
+    instance: tuple = ()
 
 
 @dataclass
@@ -194,11 +212,48 @@ class Derivation:
         if relation not in known.relations:
             raise ProblemError(f"rule {rule!r} justifies {', '.join(known.relations)} steps, "
                                f"not {relation!r}")
+        if "using" in options:
+            options = dict(options, using=self._citations(options["using"], relation))
         limit = options.get("time_limit")
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float))
                                   or not 0 < limit <= MAX_TIME_LIMIT):
             raise ProblemError(f"time_limit is a number of seconds in (0, {MAX_TIME_LIMIT}], got {limit!r}")
         return self._add(expr, relation, rule, why, options)
+
+    def _citations(self, using, relation):
+        """``using=`` as a tuple of Citation, each refused (ProblemError) unless it cites a finished
+        earlier chain of equalities and replaces only arbitrary quantities by values of their shape."""
+        items = list(using) if isinstance(using, (list, tuple)) else [using]
+        if relation != "=" or not items:
+            raise ProblemError("using=... cites earlier parts in an equality step (eq)")
+        declared = {d.obj: d for d in self.declared}
+        out = []
+        for item in items:
+            cite = Citation(item.start) if isinstance(item, Part) else item
+            if not isinstance(cite, Citation):
+                raise ProblemError(f"using= takes parts (the value of result(...)) or part.where(...), "
+                                   f"not {type(item).__name__}")
+            part = next((q for q in self.parts if q.start == cite.start), None)
+            if part is None or part.result is None or part is self.parts[-1]:
+                raise ProblemError("using= cites an earlier part whose result is declared")
+            if any(s.relation not in ("=", "definition") for s in self.part_steps(part)):
+                raise ProblemError(f"part {part.title or cite.start!r} is not a chain of equalities; "
+                                   "only an equality can be put in place of its left side")
+            for old, new in cite.instance:
+                d = declared.get(old)
+                if d is None or d.kind not in ("matrix", "scalar") or (
+                        d.kind == "matrix" and type(old) is not sp.MatrixSymbol):
+                    raise ProblemError(f"where(...) replaces arbitrary declared matrices or scalars; {old} is "
+                                       "not one (a dimension, definition, random or constrained quantity "
+                                       "keeps what the part assumed of it)")
+                if d.kind == "matrix" and getattr(new, "shape", None) != old.shape:
+                    raise ProblemError(f"where(...): {new} has not the shape {old.shape} of {old}")
+                nd = declared.get(new)
+                if d.kind == "scalar" and (nd is None or nd.kind != "scalar" or nd.domain != d.domain):
+                    raise ProblemError(f"where(...): {old} may be replaced only by a scalar declared with "
+                                       f"the same domain, not {new}")
+            out.append(cite)
+        return tuple(out)
 
     def _add(self, expr, relation, rule, why, options):
         if isinstance(expr, (tuple, list, set, dict, str, sp.Tuple)):
@@ -214,10 +269,12 @@ class Derivation:
         return expr
 
     def result(self, expr):
-        """The stated result of the current part; its chain must end exactly here."""
+        """The stated result of the current part; its chain must end exactly here.  Returns the
+        part, which a later step may cite (``using=``, see Part.where)."""
         if not self.parts:
             raise ProblemError("result(...) before any definition(...)")
         self.parts[-1].result = sp.sympify(expr)
+        return self.parts[-1]
 
     @property
     def result_expr(self):
@@ -254,7 +311,12 @@ class Derivation:
         other = copy.copy(self)
         other.declared = [dataclasses.replace(d, obj=rep(d.obj), definition=rep(d.definition))
                           for d in self.declared if d.obj not in mapping]
-        other.steps = [dataclasses.replace(s, expr=rep(s.expr)) for s in self.steps]
+        def cites(options):
+            if "using" not in options:
+                return options
+            return dict(options, using=tuple(Citation(c.start, tuple((rep(a), rep(b)) for a, b in c.instance))
+                                             for c in options["using"]))
+        other.steps = [dataclasses.replace(s, expr=rep(s.expr), options=cites(s.options)) for s in self.steps]
         other.parts = [dataclasses.replace(q, result=rep(q.result)) for q in self.parts]
         return other
 

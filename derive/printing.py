@@ -220,8 +220,8 @@ def _size_value(value):
 
 
 def sizes_math(sizes):
-    """Sizes (dicts dimension → value) as one formula for prose: ``$(n, d) = (4, 3), (3, 4)$``,
-    ``$n = 4, 5$`` for one dimension, W ∈ {1, …, 8}, K ∈ {1, …, 4} (in LaTeX) for a grid; an
+    """Sizes (dicts dimension → value) as prose: ``$(n, d) = (4, 3)$, $(3, 4)$`` (one formula per
+    further size, so a long list breaks between sizes), ``$n = 4$, $5$`` for one dimension, W ∈ {1, …, 8}, K ∈ {1, …, 4} (in LaTeX) for a grid; an
     empty string for no sizes."""
     sizes = [dict(s) for s in sizes]
     if not sizes:
@@ -235,9 +235,11 @@ def sizes_math(sizes):
         if len(sizes) > 1:
             return ", ".join(sizes_math([s]) for s in sizes)
         return "$" + r",\ ".join(rf"{k} \in {t}" if is_set else f"{k} = {t}" for k, (t, is_set) in zip(keys, rows[0])) + "$"
+    # one formula per size after the first, so that a long list breaks between sizes
     if len(names) == 1:
-        return f"${keys[0]} = " + ", ".join(r[0][0] for r in rows) + "$"
-    return "$(" + ", ".join(keys) + ") = " + ", ".join("(" + ", ".join(t for t, _ in r) + ")" for r in rows) + "$"
+        return f"${keys[0]} = {rows[0][0][0]}$" + "".join(f", ${r[0][0]}$" for r in rows[1:])
+    tuples = ["(" + ", ".join(t for t, _ in r) + ")" for r in rows]
+    return "$(" + ", ".join(keys) + f") = {tuples[0]}$" + "".join(f", ${t}$" for t in tuples[1:])
 
 
 def assignments_math(values):

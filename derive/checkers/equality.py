@@ -15,6 +15,14 @@ METHODS = {
 
 @checker("=")
 def check_equality(prev, step, ctx):
+    if step.options.get("using"):
+        from ..citations import check_cited
+        return check_cited(prev, step, ctx)
+    return plain_equality(prev, step, ctx)
+
+
+def plain_equality(prev, step, ctx):
+    """The step against the previous one, with no citation."""
     c = compare(ctx, prev.expr, step.expr, salt=step.index)
     label, cx, sizes, points = c
     return Verdict(step.index, "=", label, METHODS[label], sizes=sizes,
