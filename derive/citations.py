@@ -1,6 +1,6 @@
 """Equality steps that cite an earlier part's result (``D.eq(..., using=part.where({...}))``).
 
-The cited part proved, step by step, that its first expression L equals its result R.  The
+The cited part proved, step by step, that its first expression L equals its last step R.  The
 checker replaces the declared quantities of the citation's instance in L and R (every
 definition written out first, so that a named map built from a replaced quantity is replaced
 too), puts R in place of each occurrence of L in the previous step (or L in place of R), and
@@ -91,7 +91,9 @@ def check_cited(prev, step, ctx):
             # written out before the replacement (a named map may be built from a replaced quantity)
             # and after it (a value may be a named map)
             left = written_out(written_out(d.steps[part.start].expr, d).xreplace(mapping), d)
-            right = written_out(written_out(part.result, d).xreplace(mapping), d)
+            # what the cited chain shows is its first expression = its last step (a declared result
+            # the chain does not reach is a chain finding, and never cited)
+            right = written_out(written_out(d.part_steps(part)[-1].expr, d).xreplace(mapping), d)
             if current.has(left):
                 current = current.xreplace({left: right})
             elif current.has(right):

@@ -45,29 +45,34 @@ relu_commutes = D.result(S(relu(M)))
 D.definition(gap(S(M)), "the average of a shifted map", title="(3) GAP does not see shifts")
 D.eq(gap(M), "mean-under-permutation", "a shift only reorders the entries")
 gap_ignores_shift = D.result(gap(M))
+M2, M3 = D.matrix("N", n, m, "a feature map"), D.matrix("P", n, m, "a feature map")
+D.definition(S(M + M2 + M3), "a shifted sum of maps", title="(4) A shift is linear")
+D.eq(S(M) + S(M2) + S(M3), "shift-is-linear", "each entry of the sum moves with the entries it adds")
+shift_is_linear = D.result(S(M) + S(M2) + S(M3))
 
-D.definition(Hs[3], "first-layer map i of the shifted image", title="(4) The first layer", lhs="H'_i")
+D.definition(Hs[3], "first-layer map i of the shifted image", title="(5) The first layer", lhs="H'_i")
 D.eq(relu(star(S(X), A[3])), "definition", "the first layer")
 D.eq(relu(S(star(X, A[3]))), "circular-shift-commutes", "by (1)", using=shift_commutes.where({K: A[3]}))
 D.eq(S(H[3]), "entrywise-commutes-with-shift", "by (2), and the definition of $H_i$",
      using=relu_commutes.where({M: star(X, A[3])}))
 first_layer = D.result(S(H[3]))
-D.definition(Zs[3], "output channel c of the second layer on the shifted image", title="(5) The second layer",
+D.definition(Zs[3], "output channel c of the second layer on the shifted image", title="(6) The second layer",
              lhs="Z'_c")
 D.eq(relu(total(star(S(H[i]), B[3][i]) for i in range(3))), "result-of-earlier-part",
-     r"$H'_i = \operatorname{roll}_{a,b}(H_i)$ for $i = 1, 2, 3$, by (4)",
+     r"$H'_i = \operatorname{roll}_{a,b}(H_i)$ for $i = 1, 2, 3$, by (5)",
      using=[first_layer.where({A[3]: A[i]}) for i in range(3)])
 D.eq(relu(total(S(star(H[i], B[3][i])) for i in range(3))), "circular-shift-commutes", "by (1)",
      using=[shift_commutes.where({X: H[i], K: B[3][i]}) for i in range(3)])
-D.eq(relu(S(total(star(H[i], B[3][i]) for i in range(3)))), "shift-is-linear")
+D.eq(relu(S(total(star(H[i], B[3][i]) for i in range(3)))), "shift-is-linear", "by (4)",
+     using=shift_is_linear.where({M: star(H[0], B[3][0]), M2: star(H[1], B[3][1]), M3: star(H[2], B[3][2])}))
 D.eq(S(Z[3]), "entrywise-commutes-with-shift", "by (2), and the definition of $Z_c$",
      using=relu_commutes.where({M: total(star(H[i], B[3][i]) for i in range(3))}))
 second_layer = D.result(S(Z[3]))
 
 D.definition(W * ImmutableMatrix([gap(z) for z in Zs[:3]]) + beta, "FC of the pooled features of the shifted image",
-             title="(6) Pooled features and output", lhs=r"y(\operatorname{roll}_{a,b}(X))")
+             title="(7) Pooled features and output", lhs=r"y(\operatorname{roll}_{a,b}(X))")
 D.eq(W * ImmutableMatrix([gap(S(z)) for z in Z[:3]]) + beta, "result-of-earlier-part",
-     "$Z'_c = \\operatorname{roll}_{a,b}(Z_c)$ for $c = 1, 2, 3$, by (5)",
+     "$Z'_c = \\operatorname{roll}_{a,b}(Z_c)$ for $c = 1, 2, 3$, by (6)",
      using=[second_layer.where({B[3][i]: B[c][i] for i in range(3)}) for c in range(3)])
 D.eq(W * ImmutableMatrix([gap(z) for z in Z[:3]]) + beta, "mean-under-permutation", "by (3)",
      using=[gap_ignores_shift.where({M: z}) for z in Z[:3]])

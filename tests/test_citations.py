@@ -98,7 +98,7 @@ def test_citing_steps_in_translation_invariance_are_exact_and_cheap():
     report = check(d, cache=False)
     citing = [v for v, s in zip(report.verdicts, [s for s in d.steps if s.relation != "definition"])
               if s.options.get("using")]
-    assert len(citing) == 7 and all(v.label is Label.EXACT and "the result of" in v.method for v in citing)
+    assert len(citing) == 8 and all(v.label is Label.EXACT and "the result of" in v.method for v in citing)
     assert all(v.seconds < 0.5 for v in citing)
 
 

@@ -145,3 +145,14 @@ def test_a_shift_must_be_an_integer_and_padding_a_known_kind(ti):
         roll(X, sp.Rational(1, 2), 0)
     with pytest.raises(ShapeMismatch):
         xcorr(X, K, "reflect")
+
+
+def test_a_wrong_citing_step_is_rejected_by_its_own_check(ti):
+    """Step 13 cites (5); dropping the shift of one H_i is not what the citation gives, and the
+    step, checked on its own, fails with a counterexample."""
+    index = next(s.index for s in ti.steps if s.options.get("using") and s.number == 13)
+    H1, H2, H3, B1, B2, B3, a, b = symbols_of(ti, "H_1", "H_2", "H_3", "B_{c1}", "B_{c2}", "B_{c3}", "a", "b")
+    star = lambda P, F: xcorr(P, F, "circular")  # noqa: E731
+    wrong = relu(star(H1, B1) + star(roll(H2, a, b), B2) + star(roll(H3, a, b), B3))
+    v = assert_rejected(ti, index, wrong)
+    assert "the result of" not in v.method
