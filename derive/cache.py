@@ -152,28 +152,59 @@ def _step_inputs(step):
             "options": canon(step.options)}
 
 
-def step_key(base, prev, step, seed, timeout):
-    """The key of one step's check, given ``derivation_key`` of its derivation."""
-    return _digest({"base": base, "prev": _step_inputs(prev), "step": _step_inputs(step),
+def step_key(base, prev, step, seed, timeout, inputs=_step_inputs):
+    """The key of one step's check, given ``derivation_key`` of its derivation (``inputs``: a
+    step's canonical inputs, e.g. KeyInputs.step, which computes each once)."""
+    return _digest({"base": base, "prev": inputs(prev), "step": inputs(step),
                     "index": step.index, "seed": canon(seed), "timeout": canon(float(timeout))})
 
 
-def crosscheck_key(derivation, name, seed, timeout):
+def crosscheck_key(derivation, name, seed, timeout, keys=None):
     """The key of one cross-check: the derivation as a whole (declarations, every step, every
     stated result), the problem file's own text (the cross-check is code in it), its name, the
     seed and the time limit, besides derive's source and the library versions (``_environment``).
-    A derivation built without a file, or with an input ``canon`` refuses, raises Uncacheable."""
-    path = getattr(derivation, "filename", None)
-    if not path:
-        raise Uncacheable("no problem file")
-    try:
-        text = Path(path).read_bytes()
-    except OSError:
-        raise Uncacheable("the problem file cannot be read") from None
-    return _digest({"base": derivation_key(derivation), "file": hashlib.sha256(text).hexdigest(),
-                    "steps": [_step_inputs(s) for s in derivation.steps],
-                    "results": [canon(q.result) if q.result is not None else None for q in derivation.parts],
-                    "crosscheck": name, "seed": canon(seed), "timeout": canon(float(timeout))})
+    A derivation built without a file, or with an input ``canon`` refuses, raises Uncacheable.
+    ``keys``: the KeyInputs of this check, shared with its steps."""
+    keys = keys or KeyInputs(derivation)
+    return _digest({"whole": keys.whole(), "crosscheck": name, "seed": canon(seed),
+                    "timeout": canon(float(timeout))})
+
+
+class KeyInputs:
+    """The canonical inputs of one derivation's keys, each computed once for one check (the
+    derivation does not change while it is checked; nothing is kept beyond that check)."""
+
+    def __init__(self, derivation):
+        self.derivation = derivation
+        self._base = self._whole = None
+        self._steps = {}
+
+    def base(self):
+        if self._base is None:
+            self._base = derivation_key(self.derivation)
+        return self._base
+
+    def step(self, step):
+        if step.index not in self._steps:
+            self._steps[step.index] = _step_inputs(step)
+        return self._steps[step.index]
+
+    def whole(self):
+        """Declarations, every step and result, and the problem file's text (for cross-checks)."""
+        if self._whole is None:
+            d = self.derivation
+            path = getattr(d, "filename", None)
+            if not path:
+                raise Uncacheable("no problem file")
+            try:
+                text = Path(path).read_bytes()
+            except OSError:
+                raise Uncacheable("the problem file cannot be read") from None
+            self._whole = _digest({"base": self.base(), "file": hashlib.sha256(text).hexdigest(),
+                                   "steps": [self.step(s) for s in d.steps],
+                                   "results": [canon(q.result) if q.result is not None else None
+                                               for q in d.parts]})
+        return self._whole
 
 
 # -- verdicts to and from JSON ------------------------------------------------------

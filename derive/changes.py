@@ -8,7 +8,7 @@ for every Γ holds for this one, so no invertibility is needed.
 ``minimisers_correspond`` is an independent numeric cross-check of a change of variables in
 an objective: numpy minimisers of the part's definition and of its result, mapped.
 """
-import numpy as np
+from .lazy import numpy as np
 import sympy as sp
 
 from .comparison import Context

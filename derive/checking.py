@@ -4,7 +4,7 @@ import signal
 import time
 from contextlib import contextmanager
 
-from .cache import Uncacheable, active_cache, crosscheck_key, derivation_key, step_key
+from .cache import KeyInputs, Uncacheable, active_cache, crosscheck_key, step_key
 from .checkers import CHECKERS
 from .comparison import Context
 from .errors import ProblemError, Unsupported
@@ -152,13 +152,14 @@ def _reused_or_run(cache, key, run):
     return verdict
 
 
-def _checked_steps(derivation, ctx, seed, timeout, cache):
+def _checked_steps(derivation, ctx, seed, timeout, cache, keys=None):
     """Each step's verdict, reused from ``cache`` only when every input of its check matches
     (see derive.cache); a reused verdict says so with ``cached = True``."""
     base = None
+    keys = keys or KeyInputs(derivation)
     if cache:
         try:
-            base = derivation_key(derivation)
+            base = keys.base()
         except Uncacheable:
             pass
     verdicts = []
@@ -169,7 +170,7 @@ def _checked_steps(derivation, ctx, seed, timeout, cache):
         # a citing step's verdict rests on the cited steps' verdicts: it is cheap, and never reused
         if base is not None and not step.options.get("using"):
             try:
-                key = step_key(base, prev, step, seed, step.options.get("time_limit", timeout))
+                key = step_key(base, prev, step, seed, step.options.get("time_limit", timeout), keys.step)
             except Uncacheable:
                 pass
         verdict = _reused_or_run(cache, key, lambda: check_step(prev, step, ctx, timeout))
@@ -179,23 +180,24 @@ def _checked_steps(derivation, ctx, seed, timeout, cache):
     return verdicts
 
 
-def check_steps(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
+def check_steps(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None, keys=None):
     """The steps' verdicts, in order (the first half of ``check``)."""
     ctx = Context(derivation, seed)
-    return _checked_steps(derivation, ctx, seed, timeout, active_cache() if cache is None else cache)
+    return _checked_steps(derivation, ctx, seed, timeout, active_cache() if cache is None else cache, keys)
 
 
-def check_crosschecks(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
+def check_crosschecks(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None, keys=None):
     """The independent cross-checks' verdicts, in order (the second half of ``check``).  A
     verdict is reused from the cache only when the derivation, its problem file's text, the
     seed and the time limit all match (derive.cache.crosscheck_key); it then says ``cached``."""
     cache = active_cache() if cache is None else cache
+    keys = keys or KeyInputs(derivation)
     out = []
     for name, func in derivation.crosschecks:
         key = None
         if cache:
             try:
-                key = crosscheck_key(derivation, name, seed, timeout)
+                key = crosscheck_key(derivation, name, seed, timeout, keys)
             except Uncacheable:
                 pass
         out.append(_reused_or_run(cache, key, lambda: run_crosscheck(name, func, seed, timeout)))
@@ -209,7 +211,8 @@ def check(derivation, seed=DEFAULT_SEED, timeout=STEP_TIMEOUT, cache=None):
     that accepts a ``seed`` argument.  ``cache``: a derive.cache.VerdictCache, False for none,
     None for the process-wide one (``derive.cache.use``)."""
     start = time.perf_counter()
-    verdicts = check_steps(derivation, seed, timeout, cache)
-    extras = check_crosschecks(derivation, seed, timeout, cache)
+    keys = KeyInputs(derivation)  # each step's canonical inputs computed once for both halves
+    verdicts = check_steps(derivation, seed, timeout, cache, keys)
+    extras = check_crosschecks(derivation, seed, timeout, cache, keys)
     return Report(derivation.name, verdicts, chain_findings(derivation), extras,
                   time.perf_counter() - start)

@@ -4,7 +4,7 @@ A claim names its subject (the previous step's object) and an index running over
 dimension.  The property checker grounds it at concrete sizes, for every value of the
 index, so a claim is checked like any other step.  Printed from the same object.
 """
-import numpy as np
+from .lazy import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 

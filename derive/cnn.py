@@ -9,7 +9,7 @@ to ordinary sympy arithmetic.
 """
 import itertools
 
-import numpy as np
+from .lazy import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 

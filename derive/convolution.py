@@ -10,7 +10,7 @@ import functools
 import itertools
 import weakref
 
-import numpy as np
+from .lazy import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 

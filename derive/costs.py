@@ -6,7 +6,7 @@ a factor is bracketed with ``grouped`` (printed in brackets, e.g. W (WᵀW)).  `
 prints as cost[expr] and is evaluated by ``cost_of`` from the expression's own shapes, so the
 printed multiplication order is the counted one.
 """
-import numpy as np
+from .lazy import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 

@@ -6,7 +6,7 @@ random point and sample drawn here (None: the default seed)."""
 import itertools
 import math
 
-import numpy as np
+from .lazy import numpy as np
 import sympy as sp
 
 from .comparison import Context

@@ -7,7 +7,7 @@ the chain is used.  The sizes differ from those of the exact checks.
 """
 import copy
 
-import numpy as np
+from .lazy import numpy as np
 import sympy as sp
 
 from .backprop import graph

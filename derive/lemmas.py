@@ -10,7 +10,7 @@ floating-point sampler of one random instance, so the catalogue itself is tested
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
+from .lazy import numpy as np
 import sympy as sp
 
 from .norms import FrobeniusNorm, Norm

@@ -10,7 +10,7 @@ numbers are substituted (random points, witnesses).
 """
 import random
 
-import numpy as np
+from .lazy import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from sympy.polys.fields import sfield
