@@ -153,6 +153,7 @@ def refuse_unprintable(items, path):
 
 
 _CACHE = {}
+_PROSE_CHECKED = {}  # module key -> the derivation whose prose was found printable (checked once)
 
 
 def module(target):
@@ -194,7 +195,10 @@ def load(target):
     derivation = namespace.get("DERIVATION")
     if not isinstance(derivation, Derivation):
         raise ProblemError("the file must bind DERIVATION to a derive.Derivation", str(path))
-    refuse_unprintable(_prose(derivation), path)
+    key = str(path.resolve())
+    if _PROSE_CHECKED.get(key) is not derivation:
+        refuse_unprintable(_prose(derivation), path)
+        _PROSE_CHECKED[key] = derivation
     derivation.filename = str(path)
     return derivation
 

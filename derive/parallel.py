@@ -11,6 +11,7 @@ import signal
 import time
 
 from . import loader
+from .cache import KeyInputs
 from .checking import chain_findings, check, check_crosschecks, check_steps
 from .verdicts import Report
 
@@ -63,11 +64,19 @@ def run(func, items, jobs, progress=None):
     return out
 
 
+_KEYS = {}  # (target, index) -> (derivation, KeyInputs): the halves of one derivation in one process share keys
+
+
 def _check_half(task):
     target, index, half, seed = task
     derivation = loader.derivations(target)[index]
+    held = _KEYS.get((target, index))
+    if held is None or held[0] is not derivation:
+        held = _KEYS[(target, index)] = (derivation, KeyInputs(derivation))
+    keys = held[1]
     start = time.perf_counter()
-    out = check_steps(derivation, seed=seed) if half == "steps" else check_crosschecks(derivation, seed=seed)
+    out = (check_steps(derivation, seed=seed, keys=keys) if half == "steps"
+           else check_crosschecks(derivation, seed=seed, keys=keys))
     return out, time.perf_counter() - start
 
 
@@ -94,6 +103,7 @@ def check_all(targets, seed, jobs):
     results = [None] * len(tasks)
     for k, out in zip(order, done):
         results[k] = out
+    _KEYS.clear()
     reports = []
     for n, d in enumerate(derivations):
         (verdicts, t_steps), (extras, t_cross) = results[2 * n], results[2 * n + 1]
