@@ -49,10 +49,11 @@ def cache_dir():
 
 
 def clear():
-    """Delete every entry; returns how many were removed."""
+    """Delete every verdict (returns how many) and the LaTeX builds' auxiliary files (derive.pdf)."""
     root = cache_dir() / "verdicts"
     count = sum(1 for _ in root.rglob("*.json")) if root.is_dir() else 0
     shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(cache_dir() / "latex", ignore_errors=True)
     return count
 
 

@@ -73,7 +73,7 @@ def _targets(targets, all_):
 
 @click.group(cls=_Contract)
 @click.version_option(package_name="derive")
-@click.option("--no-cache", is_flag=True, help="Check every step again; neither read nor write the verdict cache.")
+@click.option("--no-cache", is_flag=True, help="Check every step again and build PDFs from scratch; neither read nor write the cache.")
 @click.option("--debug", is_flag=True, help="On an unexpected error, show the Python traceback.")
 def main(no_cache, debug):
     """derive: machine-checked derivations rendered to LaTeX and PDF."""
@@ -330,9 +330,9 @@ def cache_cmd():
 
 @cache_cmd.command("clear")
 def cache_clear_cmd():
-    """Delete every cached verdict."""
+    """Delete every cached verdict (and the auxiliary files kept from LaTeX builds)."""
     from .cache import cache_dir, clear
-    click.echo(f"removed {clear()} cached verdict(s) from {cache_dir()}")
+    click.echo(f"removed {clear()} cached verdict(s) and the LaTeX auxiliary files from {cache_dir()}")
 
 
 @main.command("watch")

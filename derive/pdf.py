@@ -8,6 +8,7 @@ and a ``latexmkrc`` or stale aux file in ``--out`` is never seen.  Only finished
 .pdf, and a failed compile (or missing TeX) removes the previous PDF of that name, so no PDF
 ever sits next to a .tex it was not made from.
 """
+import json
 import os
 import re
 import shutil
@@ -76,6 +77,54 @@ def _latexmk(build, tex_name, timeout):
         raise CompileError(f"latexmk did not finish within {timeout} s", "") from None
 
 
+_NOT_STATE = {".tex", ".pdf", ".log", ".fls", ".synctex", ".gz"}
+
+
+def _warm_start():
+    """Where the auxiliary files of earlier builds are kept (the verdict cache's directory), or
+    None when the cache is off (``--no-cache``)."""
+    from .cache import active_cache
+    cache = active_cache()
+    return Path(cache.root) / "latex" if cache else None
+
+
+def _seed(build, store, stem):
+    """Put the auxiliary files (.aux, .toc, .out and latexmk's .fdb_latexmk) of the last
+    successful build of ``stem`` into ``build``: latexmk then needs one pdflatex run instead of
+    two.  They are kept as one file, written at once, so a seed is always one build's state;
+    LaTeX reruns until the auxiliary files stop changing, so a seed from another version of the
+    document costs a run, never a wrong reference.  True when a seed was used."""
+    source = store / f"{stem}.json" if store else None
+    try:
+        files = json.loads(source.read_text(encoding="utf-8")) if source and source.is_file() else None
+        if not isinstance(files, dict):
+            return False
+        for name, text in files.items():
+            if isinstance(name, str) and isinstance(text, str) and Path(name).name == name \
+                    and name.startswith(stem + ".") and Path(name).suffix not in _NOT_STATE:
+                (build / name).write_text(text, encoding="utf-8")
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def _keep_state(build, store, stem):
+    """After a successful build: its auxiliary files become the next build's seed (one file,
+    replaced atomically; a failure to store is ignored, it only costs time next run)."""
+    if not store:
+        return
+    try:
+        files = {f.name: f.read_text(encoding="utf-8") for f in build.iterdir()
+                 if f.is_file() and f.name.startswith(stem + ".") and f.suffix not in _NOT_STATE}
+        store.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=store)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(files, handle)
+        os.replace(tmp, store / f"{stem}.json")
+    except (OSError, UnicodeDecodeError):
+        pass
+
+
 def publish(out_dir, stem, tex, pdf=False, timeout=300):
     """Write ``stem.tex`` (and, with ``pdf``, ``stem.pdf``) into ``out_dir``; the paths written.
 
@@ -96,8 +145,17 @@ def publish(out_dir, stem, tex, pdf=False, timeout=300):
         if not shutil.which("latexmk") or not shutil.which("pdflatex"):
             os.replace(build / tex_out.name, tex_out)
             raise TexMissing(INSTALL_HINT)
+        store = _warm_start()
+        seeded = _seed(build, store, stem)
         proc = _latexmk(build, tex_out.name, timeout)
         built = build / pdf_out.name
+        if seeded and (proc.returncode != 0 or not built.is_file()):  # the seed's fault? build from scratch
+            for f in build.iterdir():
+                if f.is_file() and f.name != tex_out.name:
+                    f.unlink()
+            proc = _latexmk(build, tex_out.name, timeout)
+        if proc.returncode == 0 and built.is_file():
+            _keep_state(build, store, stem)
         if proc.returncode != 0 or not built.is_file():
             log = build / f"{stem}.log"
             text = log.read_text(errors="replace") if log.is_file() else proc.stdout + proc.stderr

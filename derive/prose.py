@@ -72,19 +72,31 @@ def unprintable(text):
     return None
 
 
+_CODEC_ASCII = frozenset("#%&_~")  # the ASCII characters latexcodec rewrites (outside SPECIAL)
+
+
+def _encode_run(run):
+    """latexcodec's LaTeX for a run of printable characters; plain ASCII it leaves alone is
+    returned as it is (the codec costs ~0.1 ms a call, and a key makes thousands)."""
+    text = "".join(run)
+    if text.isascii() and not _CODEC_ASCII.intersection(text):
+        return text
+    return codecs.encode(text, "ulatex")
+
+
 def _escape_text(text):
     out, run = [], []
     for ch in text:
         if ch in SPECIAL or _text_char(ch) is None:
             if run:
-                out.append(codecs.encode("".join(run), "ulatex"))
+                out.append(_encode_run(run))
                 run = []
             # engine-made text is never refused: an unprintable character is shown by its code
             out.append(SPECIAL.get(ch) or rf"\texttt{{[U+{ord(ch):04X}]}}")
         else:
             run.append(ch)
     if run:
-        out.append(codecs.encode("".join(run), "ulatex"))
+        out.append(_encode_run(run))
     return "".join(out)
 
 
