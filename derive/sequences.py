@@ -300,5 +300,8 @@ def canonical(expr):
 
 def is_zero(expr):
     """Sound: True only when the difference reduces to 0."""
+    expr = sp.sympify(expr)
+    if expr.is_Rational:  # the common case, values at integers: no rewriting needed
+        return expr == 0
     e = canonical(expr)
     return e == 0 or sp.cancel(sp.together(e)) == 0
