@@ -66,15 +66,16 @@ def citations_text(derivation, citations):
     return "; ".join(out)
 
 
-def _direct(prev, step, ctx, why):
-    """The step checked on its own (equality checker), with ``why`` the citation was not used."""
-    from .checkers.equality import plain_equality
-    verdict = plain_equality(prev, step, ctx)
+def _direct(plain, prev, step, ctx, why):
+    """The step checked on its own by ``plain``, with ``why`` the citation was not used."""
+    verdict = plain(prev, step, ctx)
     verdict.detail = "; ".join(filter(None, [verdict.detail, why]))
     return verdict
 
 
-def check_cited(prev, step, ctx):
+def check_cited(prev, step, ctx, plain):
+    """The verdict of an equality step that cites (``using=``); ``plain(prev, step, ctx)`` is the
+    equality checker the step falls back to."""
     d = ctx.derivation
     steps, names = [], []
     for citation in step.options["using"]:
@@ -83,7 +84,7 @@ def check_cited(prev, step, ctx):
         names.append((citation, part))
     verdicts = [ctx.verdicts.get(s.index) for s in steps]
     if not all(v is not None and v.ok for v in verdicts):
-        return _direct(prev, step, ctx, "a cited part is not verified, so the step was checked on its own")
+        return _direct(plain, prev, step, ctx, "a cited part is not verified, so the step was checked on its own")
     try:
         current = written_out(prev.expr, d)
         for citation, part in names:
@@ -99,11 +100,11 @@ def check_cited(prev, step, ctx):
             elif current.has(right):
                 current = current.xreplace({right: left})
             else:
-                return _direct(prev, step, ctx, f"neither side of {part_name(d, part)} occurs in the previous step, "
+                return _direct(plain, prev, step, ctx, f"neither side of {part_name(d, part)} occurs in the previous step, "
                                                 "so the step was checked on its own")
         target = written_out(step.expr, d)
     except (ValueError, TypeError, RecursionError):
-        return _direct(prev, step, ctx, "a definition could not be written out, so the step was checked on its own")
+        return _direct(plain, prev, step, ctx, "a definition could not be written out, so the step was checked on its own")
     weakest = max(verdicts, key=lambda v: v.label.strength)
     method = (f"the result of {citations_text(d, step.options['using'])}, put in place of its left side "
               "in the previous step")
@@ -113,7 +114,7 @@ def check_cited(prev, step, ctx):
     else:
         cmp = compare(ctx, current, target, salt=step.index)
         if not cmp.label.verified:
-            return _direct(prev, step, ctx, "")
+            return _direct(plain, prev, step, ctx, "")
         label = max((weakest.label, cmp.label), key=lambda lab: lab.strength)
         method += ", equals this step (" + cmp.label.value + ")"
     if cmp is not None and cmp.label.strength >= weakest.label.strength:

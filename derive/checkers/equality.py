@@ -1,4 +1,5 @@
 """Equality steps: the new expression equals the previous one."""
+from ..citations import check_cited
 from ..comparison import NUMERIC_NOTE, compare
 from ..verdicts import Label, Verdict
 from . import checker
@@ -16,8 +17,7 @@ METHODS = {
 @checker("=")
 def check_equality(prev, step, ctx):
     if step.options.get("using"):
-        from ..citations import check_cited
-        return check_cited(prev, step, ctx)
+        return check_cited(prev, step, ctx, plain_equality)
     return plain_equality(prev, step, ctx)
 
 
