@@ -6,7 +6,7 @@ import numpy as np
 import sympy as sp
 
 from derive import (Bernoulli, Counterexample, Derivation, diag, diag_sqrt, E, Equations, hadamard,
-                    InvalidVariant, Label, Param, sqnorm, Verdict)
+                    InvalidVariant, Label, ordered, Param, sqnorm, Verdict)
 
 PARAMS = [
     Param("row", "int_list", [10, 1], meaning="the single data row",
@@ -31,11 +31,6 @@ def _num(v):
 def masks(d):
     """Every keep/drop pattern of d features, all kept first (the notebook's order)."""
     return list(itertools.product((1, 0), repeat=d))
-
-
-def ordered(*factors):
-    """A product kept as written (not multiplied out)."""
-    return sp.MatMul(*factors, evaluate=False)
 
 
 def build(row, target, keep):

@@ -12,7 +12,6 @@ import sympy as sp
 from ..recurrence import Recurrence
 from ..comparison import reduce_zero
 from ..errors import Unsupported
-from ..grounding import Grounder
 from ..printing import formula, latex
 from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
@@ -49,7 +48,7 @@ def check_induction(prev, step, ctx):
     rec = prev.expr
     if not isinstance(rec, Recurrence):
         raise Unsupported("an induction step needs a recurrence (derive.recurrence(...)) before it")
-    g = Grounder(ctx.derivation, {})
+    g = ctx.grounder({})
     f = g.scalar(step.expr)
     step_fn = g.scalar(rec.step)
     rec = Recurrence(rec.name, rec.var, rec.first, g.scalar(rec.base), step_fn, rec.prev, rec.index)
