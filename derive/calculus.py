@@ -14,6 +14,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from .derivation import Declared
 from .domains import domain
 from .errors import ProblemError, Unsupported
+from .grounding import memo_ground
 from .printing import DerivePrinter
 
 
@@ -53,8 +54,11 @@ class IndexPrinter(DerivePrinter):
         return text
 
     def _print_Add(self, expr, order=None):
-        terms = sorted(self._as_ordered_terms(expr, order=order),
-                       key=lambda t: (t.could_extract_minus_sign(), isinstance(t, Entry) + 2 * isinstance(t, sp.Symbol)))
+        terms = self._as_ordered_terms(expr, order=order)
+        positive = [t for t in terms if not t.could_extract_minus_sign()]
+        number_last = len(positive) > 1 and any(t.is_Number for t in positive)  # n - k + 1, as DerivePrinter
+        terms = sorted(terms, key=lambda t: (bool(number_last and t.is_Number), t.could_extract_minus_sign(),
+                                             isinstance(t, Entry) + 2 * isinstance(t, sp.Symbol)))
         tex = ""
         for number, term in enumerate(terms):
             if number and term.could_extract_minus_sign():
@@ -198,6 +202,11 @@ class Entries(MatrixExpr):
     def _derive_latex(self, printer):
         return _printer(printer)._print(self.expr)
 
+    def _derive_as_scalar(self):
+        """The formula when it does not depend on its indices (the same value in every entry)."""
+        return None if self.expr.free_symbols & {r[0] for r in self.ranges} else self.expr
+
+    @memo_ground
     def _derive_ground(self, grounder):
         from .backprop import ground_indexed
         syms = [r[0] for r in self.ranges]

@@ -6,9 +6,7 @@ Each object prints itself (``_derive_latex``) and grounds itself (``_derive_grou
 concrete size, so what is printed is what is checked.  Index symbols (i, j, h, l) are bound
 by a sum or by a matrix of entries; they are replaced by integers before grounding.
 """
-import functools
 import itertools
-import weakref
 
 from .lazy import numpy as np
 import sympy as sp
@@ -16,7 +14,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .comparison import Context
 from .errors import ShapeMismatch, Unsupported
-from .grounding import Grounder
+from .grounding import Grounder, memo_ground
 from .printing import assignments_math, formula, inside_brackets, latex, sizes_math
 from .rules import register_rule
 from .verdicts import Counterexample, Label, Verdict
@@ -29,20 +27,6 @@ for _name, _text, _relations in [
     ("sqrt-of-square", r"$\sqrt{a^2} = a$ for $a \ge 0$", ("=",)),
 ]:
     register_rule(_name, _text, _relations)
-
-
-_MEMO = weakref.WeakKeyDictionary()  # grounder -> {expression: grounded value}
-
-
-def memo_ground(method):
-    """Ground an object once per grounder (one size): the same matrix recurs in many entries."""
-    @functools.wraps(method)
-    def ground(self, g):
-        memo = _MEMO.setdefault(g, {})
-        if self not in memo:
-            memo[self] = method(self, g)
-        return memo[self]
-    return ground
 
 
 def _index_sort_key(term, bound):
@@ -195,17 +179,18 @@ def entries(body, rows_limit, cols_limit):
     return Entries(body, rows_limit, cols_limit)
 
 
-class EachEntry(Entries):
-    """A statement about entry (h, l) for every h, l in range: printed as the entry alone,
-    checked at every (h, l) of every size."""
-
-    def _derive_latex(self, printer):
-        return printer._print(self.body)
-
-
 def per_entry(rows_limit, cols_limit):
-    """A wrapper marking a scalar formula in h, l as holding for every entry (h, l)."""
-    return lambda body: EachEntry(body, rows_limit, cols_limit)
+    """A wrapper marking a scalar formula in h, l as holding for every entry (h, l): the same
+    claim as ``over((h, rows), (l, cols))`` (derive.calculus), written with sum-style limits
+    (h, 1, rows), (l, 1, cols)."""
+    from .calculus import over
+    ranges = []
+    for lim in (rows_limit, cols_limit):
+        lim = tuple(lim)
+        if len(lim) != 3 or lim[1] != 1:
+            raise ShapeMismatch(f"a per-entry statement takes (index, 1, size), got {lim}")
+        ranges.append((lim[0], lim[2]))
+    return over(*ranges)
 
 
 class _Correlation(MatrixExpr):

@@ -4,6 +4,9 @@ Every matrix symbol becomes an explicit matrix of scalar symbols, every dimensio
 integer; expectations are computed from the declared laws.  Nothing is asserted by the
 author here: the instance is derived mechanically from the printed object.
 """
+import functools
+import weakref
+
 import sympy as sp
 
 from .errors import ShapeMismatch, Unsupported
@@ -12,6 +15,19 @@ from .errors import ShapeMismatch, Unsupported
 class Singular(Unsupported):
     """A matrix the step inverts is singular where it is grounded."""
 from .randomness import MultivariateNormal, Normal, expect
+
+_MEMO = weakref.WeakKeyDictionary()  # grounder -> {expression: grounded value}
+
+
+def memo_ground(method):
+    """Ground an object once per grounder (one size): the same matrix recurs in many entries."""
+    @functools.wraps(method)
+    def ground(self, g):
+        memo = _MEMO.setdefault(g, {})
+        if self not in memo:
+            memo[self] = method(self, g)
+        return memo[self]
+    return ground
 
 
 def value_at(derivation, expr, size):
