@@ -1,5 +1,6 @@
 """derive audit: written chains checked step by step (../shared/audit/examples.json, and documents)."""
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -295,8 +296,8 @@ def test_sums_and_derivatives_in_written_chains(steps, kinds):
 
 
 @pytest.mark.parametrize("tex, reason", [
-    (r"\frac{\partial^2 L}{\partial a^2}", "position"),  # second derivatives are not read
-    (r"\prod_{i=1}^{n} x_i", r"\prod is not read"),
+    (r"\int_0^1 a", r"\int is not read"),
+    (r"\frac{\partial^2 L}{\partial a^2}", "undeclared identifier L"),
     (r"\sum_{i \in S} x_i", "sum over a set"),
     (r"\sum_{l} x_l", "range of l is not declared"),
     (r"\sum_{i=1}^{n} w_i", "runs to n, but w has d"),
@@ -325,7 +326,7 @@ def test_unsupported_sums_and_derivatives_are_refused_with_a_reason(tex, reason)
 def test_a_document_with_sums_and_derivatives_runs_without_traceback(tmp_path):
     text = ("---\ndims: [n]\nvectors:\n  x: n\nscalars:\n  \\mu: real\n---\n"
             "$$ \\frac{\\partial}{\\partial \\mu} \\sum_{i=1}^{n} (x_i - \\mu)^2 = -2 \\sum_{i=1}^{n} (x_i - \\mu) "
-            "= \\frac{\\partial^2}{\\partial \\mu^2} \\mu = \\prod_i x_i = \\sum_k x_k $$\n")
+            "= \\int_0^1 \\mu = \\prod_i x_i = \\sum_k x_k $$\n")
     result = CliRunner().invoke(main, ["audit", "--json", _write(tmp_path, "s.md", text)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     kinds = [s["verdict"] for s in json.loads(result.output)["chains"][0]["steps"]]
@@ -461,3 +462,139 @@ def test_a_pdf_report_compiles_even_with_hostile_lines(tmp_path):
     assert result.exit_code == 1, result.output
     assert report.read_bytes().startswith(b"%PDF") and (tmp_path / "out" / "report.tex").is_file()
     assert "root:" not in (tmp_path / "out" / "report.tex").read_text()
+
+
+# -- limits, total and second derivatives, products (issue 10) ------------------------------------
+LIMITS = {"dims": ["n"], "scalars": {"a": "positive", "x": "real", "y": "real"}, "vectors": {"v": "n"},
+          "indices": {"k": "n"}}
+
+
+def test_limits_total_and_second_derivatives_and_products_are_the_engines_objects():
+    import sympy as sp
+    from derive import partial
+    from derive.calculus import Lim
+    from derive.audit.parser import index_symbol
+    decl, r = _reader(LIMITS)
+    a, x, y, n = (decl.table[c] for c in "axyn")
+    k = index_symbol("k")
+    assert r.parse(r"\lim_{n \to \infty} \frac{n+1}{n}").expr == Lim((n + 1) / n, n)
+    assert r.parse(r"\lim\limits_{n \rightarrow \infty} \left(1 + \frac{a}{n}\right)").expr == Lim(1 + a / n, n)
+    assert r.parse(r"\lim_{n \to +\infty} (1 + \frac{a}{n})").expr == Lim(1 + a / n, n)
+    for tex in (r"\frac{d}{dx} x^3", r"\frac{d x^3}{d x}", r"\frac{\mathrm{d}}{\mathrm{d}x} x^3",
+                r"\frac{\mathrm{d} x^3}{\mathrm{d} x}", r"\frac{\partial}{\partial x} x^3"):
+        assert r.parse(tex).expr == partial(x ** 3, x), tex  # for a scalar, d/dx is ∂/∂x
+    for tex in (r"\frac{\partial^2 x^3}{\partial x^2}", r"\frac{\partial^2}{\partial x^2} x^3",
+                r"\frac{d^2 x^3}{dx^2}", r"\frac{d^2}{dx^2} x^3"):
+        assert r.parse(tex).expr == partial(partial(x ** 3, x), x), tex
+    # ∂²f/∂x∂y = ∂/∂x (∂f/∂y)
+    assert r.parse(r"\frac{\partial^2 (x^3 y^2)}{\partial x \partial y}").expr == partial(partial(x ** 3 * y ** 2, y), x)
+    assert r.parse(r"\frac{\partial^2}{\partial x \partial y} x y").expr == partial(partial(x * y, y), x)
+    assert r.parse(r"\prod_{k=1}^{n} \frac{k+1}{k}").expr == sp.Product((k + 1) / k, (k, 1, n))
+    assert r.parse(r"\prod_{k} (1 + a)").expr == sp.Product(1 + a, (k, 1, n))  # the declared range of k
+    assert r.parse(r"2^n a^x").expr == 2 ** n * a ** x  # a bare exponent is the declared object
+
+
+@pytest.mark.parametrize("steps, kinds", [
+    # limits: the step after a limit is its value, checked by the engine's limit checker
+    ([r"\lim_{n \to \infty} \frac{a n^2 + n}{n^2}", "a"], ["start", "valid"]),
+    ([r"\lim_{n \to \infty} \frac{a n^2 + n}{n^2}", "2a"], ["start", "invalid"]),
+    ([r"\lim_{n \to \infty} \frac{n+1}{n}", r"\lim_{n \rightarrow \infty} (1 + \frac{1}{n})", "1"],
+     ["start", "valid", "valid"]),
+    ([r"\lim_{n \to \infty} \frac{n+1}{n}", r"\lim_{n \rightarrow \infty} (1 + \frac{1}{n})", "0"],
+     ["start", "valid", "invalid"]),
+    ([r"\lim_{n \to \infty} \frac{x n + 1}{n + x^2}", "x"], ["start", "valid"]),
+    ([r"\lim_{n \to \infty} \frac{x n + 1}{n + x^2}", "x^2"], ["start", "invalid"]),
+    ([r"\lim_{n \to \infty} \frac{n+1}{n}", r"1 + \frac{1}{n}"], ["start", "invalid"]),  # n is bound by the limit
+    # total derivatives of scalars
+    ([r"\frac{d}{dx} (x^3 y)", "3x^2 y"], ["start", "valid"]),
+    ([r"\frac{d}{dx} (x^3 y)", "2x^2 y"], ["start", "invalid"]),
+    ([r"\frac{d (a x^2)}{d x}", "2 a x"], ["start", "valid"]),
+    ([r"\frac{d (a x^2)}{d x}", "-2 a x"], ["start", "invalid"]),
+    ([r"\frac{\mathrm{d}}{\mathrm{d}x} \exp(a x)", r"a \exp(a x)", r"\exp(a x)"], ["start", "valid", "invalid"]),
+    # second derivatives
+    ([r"\frac{\partial^2 (x^3 y)}{\partial x^2}", "6 x y"], ["start", "valid"]),
+    ([r"\frac{\partial^2 (x^3 y)}{\partial x^2}", "3 x y"], ["start", "invalid"]),
+    ([r"\frac{\partial^2 (x^3 y^2)}{\partial x \partial y}", "6 x^2 y"], ["start", "valid"]),
+    ([r"\frac{\partial^2 (x^3 y^2)}{\partial x \partial y}", "-6 x^2 y"], ["start", "invalid"]),
+    ([r"\frac{\partial^2}{\partial x \partial y} \exp(x y)", r"\frac{\partial}{\partial x} x \exp(x y)",
+      r"(1 + x y) \exp(x y)", r"x y \exp(x y)"], ["start", "valid", "valid", "invalid"]),
+    # products over an index range
+    ([r"\prod_{k=1}^{n} \frac{k+1}{k}", "n + 1"], ["start", "valid"]),
+    ([r"\prod_{k=1}^{n} \frac{k+1}{k}", "n"], ["start", "invalid"]),
+    ([r"\prod_{k=1}^{n} 2a", "(2a)^n", "2^n a"], ["start", "valid", "invalid"]),
+])
+def test_limits_derivatives_and_products_in_written_chains(steps, kinds):
+    written = [(t, None if n == 0 else "=") for n, t in enumerate(steps)]
+    out = audit_chain(from_dict(LIMITS, "t"), written)
+    assert [s.kind for s in out] == kinds, [(s.kind, s.message) for s in out]
+    assert first_wrong(out) == next((i for i, kd in enumerate(kinds) if kd not in ("start", "valid")), None)
+    for s in out:
+        if s.kind == "invalid":
+            assert s.message and s.verdict is not None and s.verdict.counterexample is not None
+
+
+def test_a_limit_step_is_the_engines_limit_relation():
+    out = audit_chain(from_dict(LIMITS, "t"), [(r"\lim_{n \to \infty} \frac{a n^2 + n}{n^2}", None), ("a", "=")])
+    assert out[1].verdict.relation == "limit" and out[1].verdict.label.value == "proved"
+    wrong = audit_chain(from_dict(LIMITS, "t"), [(r"\lim_{n \to \infty} \frac{n+1}{n}", None), ("2", "=")])[1]
+    assert wrong.verdict.relation == "limit" and "limit as n" in wrong.message
+
+
+@pytest.mark.parametrize("tex, reason", [
+    (r"\int_0^1 x", r"\int is not read"),
+    (r"\max_k v_k", r"\max is not read"),
+    (r"\min_k v_k", r"\min is not read"),
+    (r"\sup_k v_k", r"\sup is not read"),
+    (r"\inf_k v_k", r"\inf is not read"),
+    (r"\arg\min_x x^2", r"\arg is not read"),
+    (r"\prod_{k \in S} v_k", "over a set"),
+    (r"\infty", r"only in the head of a limit"),
+    (r"\lim_{n \to \infty} 1 + \frac{1}{n}", "also appears outside it"),  # (lim 1) + 1/n is never guessed
+    (r"\lim_{x \to \infty} x", "not a declared dimension"),
+    (r"\lim_{n \to -\infty} n", "-∞"),
+    (r"\lim_{n \to \infty} \lim_{n \to \infty} \frac{1}{n}", "a limit inside a limit"),
+    (r"\lim_{n \to 0} n", "position"),
+    (r"\frac{d}{dv} v^\top v", "read for a declared scalar only"),
+    (r"\frac{\partial x^2}{d x}", r"both d and \partial"),
+    (r"\frac{\partial^3 x^3}{\partial x^3}", "order 3"),
+    (r"\frac{\partial^2}{\partial v^2} v^\top v", "Hessian"),
+    (r"\frac{d}{dt} x", "undeclared identifier t"),
+    (r"\frac{d}{dn} n^2", "not a declared variable"),
+    (r"d x", "undeclared identifier d"),
+])
+def test_the_new_notations_refuse_what_they_cannot_read(tex, reason):
+    from derive.audit.parser import IllFormed, Unparsed
+    _, r = _reader(LIMITS)
+    with pytest.raises((Unparsed, IllFormed)) as exc:
+        r.parse(tex)
+    assert reason in str(exc.value) or (reason == "position" and exc.value.position is not None), str(exc.value)
+    if re.match(r"\\(?:int|max|min|sup|inf|arg)(?![A-Za-z])", tex):
+        assert exc.value.position == 0
+
+
+def test_a_leibniz_d_is_refused_when_d_is_declared():
+    from derive.audit.parser import Unparsed
+    for given in ({"dims": ["d"], "scalars": {"x": "real"}}, {"scalars": {"x": "real", "dx": "real"}},
+                  {"dims": ["n"], "scalars": {"x": "real"}, "indices": {"d": "n"}}):
+        with pytest.raises(Unparsed) as exc:
+            from_dict(given, "t").reader().parse(r"\frac{d}{dx} x^2")
+        assert "d could be a dimension (a declared name) or the differential" in str(exc.value)
+
+
+def test_a_document_with_limits_derivatives_and_products(tmp_path):
+    text = textwrap.dedent(r"""
+        ---
+        dims: [n]
+        scalars:
+          x: real
+        ---
+        $$ \lim_{n \to \infty} \frac{2n + 1}{n + 3} = \lim_{n \to \infty} \frac{2 + \frac{1}{n}}{1 + \frac{3}{n}} = 2 $$
+
+        $$ \frac{\mathrm{d}^2}{\mathrm{d}x^2} x^4 = \frac{d}{dx} 4x^3 = 12 x^2 $$
+
+        $$ \prod_{k=1}^{n} \frac{k}{k+1} = \frac{1}{n} $$
+        """).lstrip()
+    result = CliRunner().invoke(main, ["audit", "--json", _write(tmp_path, "l.md", text)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    kinds = [[s["verdict"] for s in c["steps"]] for c in json.loads(result.output)["chains"]]
+    assert kinds == [["start", "valid", "valid"], ["start", "valid", "valid"], ["start", "invalid"]]

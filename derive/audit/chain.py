@@ -8,13 +8,15 @@ A step that reads identical to its predecessor is accepted: written chains resta
 A chain with a free index (∂L/∂w_k = …, k declared in ``indices``) is a claim for every value
 of it: each step is the engine's ``over((k, d))`` of its formula.  Derivatives and gradients
 are checked by the equality checker, which grounds them (exact differentiation) at the sizes
-its size rule asks for.
+its size rule asks for.  An "=" step after a step that is a limit (lim_{n→∞} f, derive.Lim) and
+that is itself free of limits is the limit's value: the engine's "limit" relation and checker.
 """
 import re
 from dataclasses import dataclass, replace
 
 import sympy as sp
 
+from ..calculus import Lim
 from ..checking import check_step
 from ..comparison import Context
 from ..errors import DeriveError, ProblemError, ShapeMismatch
@@ -27,6 +29,8 @@ RELATIONS = {"=": ("=", "algebra"), "substitute": ("substitute", "change-of-vari
              "<=": ("<=", "written-bound"), "<": ("<=", "written-bound"),
              ">=": ("<=", "written-bound"), ">": ("<=", "written-bound"),
              "approx": ("=", "algebra"), "propto": ("=", "algebra")}
+LIMIT_RULE = ("written-limit", r"the value of a limit as written, $\lim_{n \to \infty} f(n) = L$: checked by the engine's "
+              "limit checker (sympy.limit of each coefficient)")
 BOUND_RULE = ("written-bound", "a bound as written: refuted at an exact point where it fails; it holds for "
               "certain only when a lemma of the engine's catalogue gives it")
 
@@ -72,6 +76,7 @@ def audit_chain(decl, written, lines=None, time_limit=None):
     D.declared = list(base.declared)
     D.assumptions = list(base.assumptions)
     D.rule(*BOUND_RULE, relations=("<=",))
+    D.rule(*LIMIT_RULE, relations=("limit",))
     reader = decl.reader()
     tex_at = {}  # engine step index -> its LaTeX as written
     out, checked = [], []  # checked: (AuditStep, index of its engine step)
@@ -115,6 +120,8 @@ def audit_chain(decl, written, lines=None, time_limit=None):
                                                                  f"audit mode yet", line=line))
             continue
         engine_relation, rule = RELATIONS[relation]
+        if relation == "=" and isinstance(D.steps[-1].expr, Lim) and not _has_limit(expr):
+            engine_relation, rule = "limit", LIMIT_RULE[0]  # lim_{n→∞} f(n) = L: the engine's limit step
         options = {"replace": dict(decl.substitutions)} if engine_relation == "substitute" else {}
         try:
             D.step(expr, engine_relation, rule, **options)
@@ -164,6 +171,10 @@ def audit_chain(decl, written, lines=None, time_limit=None):
     return out
 
 
+def _has_limit(expr):
+    return any(isinstance(e, Lim) for e in sp.preorder_traversal(expr))
+
+
 def _for_every(decl, readings):
     """The claim "for every value of the chain's free indices": the engine's over(...)."""
     from ..calculus import over
@@ -178,6 +189,8 @@ def _for_every(decl, readings):
     claim = over(*[(s, decl.indices[s.name][1]) for s in free])
 
     def each(expr):
+        if isinstance(expr, Lim):  # the limit of the formula for every index: Lim(over(...)(f), n)
+            return Lim(each(expr.inner), expr.variable, expr.bounded, expr.grows)
         if getattr(expr, "is_Matrix", False):
             if expr.shape != (1, 1):
                 raise ShapeMismatch(f"the chain holds for every {', '.join(map(str, free))}, but this step is a "

@@ -4,6 +4,9 @@ Declared names are one terminal, tried before anything else; any other command o
 lexes as UNKNOWN so the parser can name it.  The grammar keeps both precedences of
 \\odot against juxtaposition ((R \\odot X) w and R \\odot (X w)): the reader's reading is
 the only well-formed one, and parser.py refuses when two well-formed readings differ.
+A lone d lexes as DIFF (below declared names and index letters): it is the differential of
+\\frac{d}{dx} / \\frac{d f}{d x}, and anywhere else an undeclared identifier.  \\infty is read only in
+the head of \\lim_{n \\to \\infty}; \\int, \\max, \\min, \\sup, \\inf and \\arg stay unsupported.
 """
 import re
 
@@ -18,14 +21,21 @@ lead: ADDOP? hterm
 product: pfactor (CDOT? pfactor)*
        | (pfactor (CDOT? pfactor)* CDOT?)? bigop
 bigop: SUM sumhead product -> bigsum
+     | PROD sumhead product -> bigprod
+     | LIM limhead product -> biglim
      | dop product -> dapply
-dop: FRAC "{" PARTIAL "}" "{" PARTIAL dvar "}"
+limhead: "_" "{" NAME TO ADDOP? INFTY "}"
+dop: FRAC "{" dmark "}" "{" dmark dvar "}" -> dop_frac
+   | FRAC "{" dmark "^" NUMBER "}" "{" dden2 "}" -> dop_frac2
    | PARTIAL "_" dvar
    | PARTIAL "_" "{" dvar "}"
    | NABLA "_" dvar
    | NABLA "_" "{" dvar "}"
 dvar: NAME
     | NAME isub
+dmark: PARTIAL | DIFF
+dden2: dmark dvar "^" NUMBER -> dden_square
+     | dmark dvar dmark dvar -> dden_mixed
 sumhead: "_" INDEX -> sum_declared
        | "_" "{" INDEX ("," INDEX)* "}" -> sum_declared
        | "_" "{" INDEX "=" iexpr "}" "^" ibound -> sum_range
@@ -53,7 +63,8 @@ isub: "_" INDEX -> isub_one
      | "(" sum ")" isub -> bracket_entry
      | "{" sum "}"
      | FRAC "{" sum "}" "{" sum "}" -> frac
-     | FRAC "{" PARTIAL sum "}" "{" PARTIAL dvar "}" -> derivative
+     | FRAC "{" dmark sum "}" "{" dmark dvar "}" -> derivative
+     | FRAC "{" dmark "^" NUMBER sum "}" "{" dden2 "}" -> derivative2
      | NAME isub -> entry
      | INDEX -> index
      | SQRT "{" sum "}" -> sqrt
@@ -69,6 +80,8 @@ isub: "_" INDEX -> isub_one
      | IDENTITY "_" "{" sum "}" -> identity
      | CONST -> const
      | UNKNOWN -> unknown
+     | DIFF -> unknown
+     | INFTY -> infinity
      | BIGOP -> unsupported
 esub: "_" NAME | "_" "{" NAME ("," NAME)* "}"
 normsub: nsub? nsup? | nsup nsub
@@ -88,10 +101,15 @@ DIAG.4: /\\diag(?![A-Za-z])/
 TR.4: /\\tr(?![A-Za-z])/
 CONST.4: /\\const(?![A-Za-z])/
 SUM.4: /\\sum(?![A-Za-z])/
-BIGOP.4: /\\(?:prod|int|lim|max|min|sup|inf|arg)(?![A-Za-z])/
+PROD.4: /\\prod(?![A-Za-z])/
+LIM.4: /\\lim(?![A-Za-z])/
+TO.4: /\\to(?![A-Za-z])/
+INFTY.4: /\\infty(?![A-Za-z])/
+BIGOP.4: /\\(?:int|max|min|sup|inf|arg)(?![A-Za-z])/
 PARTIAL.4: /\\partial(?![A-Za-z])/
 NABLA.4: /\\nabla(?![A-Za-z])/
 NUMBER: /[0-9]+(\.[0-9]+)?/
+DIFF.2: /d/
 UNKNOWN.1: /\\[A-Za-z]+|[A-Za-z]/
 %ignore " "
 """

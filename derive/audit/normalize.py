@@ -44,6 +44,8 @@ def normalize(tex):
     t = re.sub(r"\\[dt]frac(?![A-Za-z])", r"\\frac", t)
     t = re.sub(r"\\(?:circ)(?![A-Za-z])", r"\\odot", t)
     t = re.sub(r"\\times(?![A-Za-z])", r"\\cdot", t)
+    t = re.sub(r"\\(?:rightarrow|longrightarrow|to)(?![A-Za-z])", r"\\to ", t)
+    t = re.sub(r"\\(?:no)?limits(?![A-Za-z])", "", t)
     t = re.sub(r"\\(?:leq|leqslant)(?![A-Za-z])", r"\\le", t)
     t = re.sub(r"\\(?:geq|geqslant)(?![A-Za-z])", r"\\ge", t)
     t = re.sub(r"\^\s*\{\s*(?:\\top|\\intercal|\\mathsf\{T\}|T)\s*\}|\^\s*(?:\\top|\\intercal)(?![A-Za-z])|'", r"^\\top ", t)

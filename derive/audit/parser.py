@@ -13,6 +13,13 @@ Sums, entries and derivatives are the engine's own objects: ``\\sum_{k=1}^{n}`` 
 derivative operator (``\\sum_k``, ``\\frac{\\partial}{\\partial w}``, ``\\partial_w``, ``\\nabla_w``)
 applies to every factor after it in its term, up to the next ``+`` or ``-`` outside brackets.
 An index left free (declared in ``indices``) makes the step a claim for every value of it.
+
+``\\prod_{k=1}^{n}`` is sympy's ``Product`` (grounding evaluates it at each size); ``\\lim_{n \\to \\infty} f``
+(n a declared dimension) is ``derive.calculus.Lim(f, n)``, and n may not appear outside the limit in
+the same step.  ``\\frac{d}{dx}`` and ``\\frac{d f}{d x}`` (also with ``\\mathrm{d}``) are read for a declared
+scalar x only, as the same ``derive.partial`` as ``\\partial``, and refused when d (or a name starting
+with d) is declared; ``\\frac{\\partial^2 f}{\\partial x^2}`` and ``\\frac{\\partial^2 f}{\\partial x \\partial y}``
+(and their operator and d forms) are ``partial(partial(f, y), x)``, for scalars and entries (no Hessians).
 """
 import itertools
 import re
@@ -25,7 +32,7 @@ from lark import Token
 from sympy.matrices.common import NonSquareMatrixError, ShapeError
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ..calculus import Entry
+from ..calculus import Entry, Lim
 from ..convolution import indexer, isum
 from ..errors import DeriveError, ProblemError, ShapeMismatch
 from ..gradient import grad
@@ -49,6 +56,10 @@ class Unparsed(DeriveError):
 class Ambiguous(Unparsed):
     """One reading of the step is itself a second meaning (an index both summed and free): the
     whole step is refused, even when another reading would be well-formed."""
+
+
+class _Differential(Unparsed):
+    """d read as an undeclared name: the reason a reading failed only when no other reason is known."""
 
 
 class IllFormed(DeriveError):
@@ -75,8 +86,9 @@ class _Digits:
 
 @dataclass
 class _DOp:
-    """A derivative operator (\\frac{\\partial}{\\partial v}, \\partial_v, \\nabla_v) waiting for its argument."""
-    var: object
+    """A derivative operator (\\frac{\\partial}{\\partial v}, \\partial_v, \\nabla_v, \\frac{d}{dv},
+    \\frac{\\partial^2}{\\partial u \\partial v}) waiting for its argument; ``vars``: outermost first."""
+    vars: tuple
 
 
 def index_symbol(name):
@@ -84,8 +96,8 @@ def index_symbol(name):
     return sp.Symbol(name, integer=True)
 
 
-_SUM_HEAD = re.compile(r"\\sum_(?:([A-Za-z])|\{([^{}=]*)(?:=|\}))")
-_LEIBNIZ = re.compile(r"\\frac\{d(?:[ A-Za-z\\][^{}_]*)?\}\{d[ A-Za-z\\]")
+_SUM_HEAD = re.compile(r"\\(?:sum|prod)_(?:([A-Za-z])|\{([^{}=]*)(?:=|\}))")
+_LEIBNIZ = re.compile(r"\\frac\{d(?:[ A-Za-z\\^(][^{}_]*)?\}\{d[ A-Za-z\\]")
 _RUN = re.compile(r"(?<![\\A-Za-z])[A-Za-z]+(?: [A-Za-z]+)*")
 
 
@@ -217,10 +229,12 @@ class Reader:
                 errors.append(exc)
                 continue
             if not any(v.expr == f.expr and v.const == f.const for f in found):
+                self._check_limits(v.expr)
                 found.append(v)
         if not found:  # a shape error names what is wrong with the step; prefer it
             shapes = [e for e in errors if isinstance(e, IllFormed)]
-            raise (shapes or errors or [Unparsed("no reading of the step", 0)])[0]
+            others = [e for e in errors if not isinstance(e, _Differential)]
+            raise (shapes or others or errors or [Unparsed("no reading of the step", 0)])[0]
         if len(found) > 1:
             raise Unparsed(f"ambiguous: the step reads both as {found[0].expr} and as {found[1].expr}; "
                            "add brackets")
@@ -228,14 +242,16 @@ class Reader:
 
     def _refuse_ambiguous_spelling(self, text):
         """Spellings the reader could take two ways are refused before reading, never guessed."""
-        m = re.search(r"\\(?:prod|int|lim|max|min|sup|inf|arg|sum_\{[^{}]*\\in)(?![A-Za-z])", text)
+        m = re.search(r"\\(?:int|max|min|sup|inf|arg|(?:sum|prod)_\{[^{}]*\\in)(?![A-Za-z])", text)
         if m:
             raise Unparsed(f"{m.group(0).split('_')[0]} is not read in audit mode yet"
-                           + (" (a sum over a set: write \\sum_{k=1}^{n})" if "\\in" in m.group(0) else ""),
+                           + (" (a sum over a set: write \\sum_{k=1}^{n})" if "_" in m.group(0) else ""),
                            m.start())
-        if _LEIBNIZ.search(text):
-            raise Unparsed("a derivative written with d (\\frac{d f}{d x}) is not read: d could be a "
-                           "dimension or the differential; write \\partial", text.find(r"\frac"))
+        m = _LEIBNIZ.search(text)
+        if m and any(w.startswith("d") for w in self._words):
+            raise Unparsed("a derivative written with d (\\frac{d f}{d x}) is not read here: d (or a name "
+                           "starting with d) is declared, so d could be a dimension (a declared name) or the differential; write "
+                           "\\partial", m.start())
         for name in self._shadowing:
             at = text.find(name)
             if at >= 0:
@@ -269,10 +285,11 @@ class Reader:
         free = [s for s in v.expr.free_symbols if s.name in letters and s == index_symbol(s.name)]
         if not free:
             return v
-        bound = {str(lim[0]) for node in v.expr.atoms(sp.Sum) for lim in node.limits}
+        bound = {str(lim[0]): "a sum" if isinstance(node, sp.Sum) else "a product"
+                 for node in v.expr.atoms(sp.Sum, sp.Product) for lim in node.limits}
         for s in free:
             if s.name in bound:
-                raise Ambiguous(f"ambiguous: {s} is bound by a sum and also used outside it; put the sum's "
+                raise Ambiguous(f"ambiguous: {s} is bound by {bound[s.name]} and also used outside it; put its "
                                "terms in brackets, or use another letter")
             if s.name not in self.indices:
                 raise Unparsed(f"the index {s} is free, and its range is not declared (indices: {{{s}: [1, n]}})")
@@ -377,6 +394,8 @@ class Reader:
 
     def _r_power_bare(self, base, exp):
         _one_token(exp, "^")
+        if exp.type == "NAME":  # x^n, 2^\\lambda: the declared object, never a fresh symbol of the same name
+            return self._r_power(base, self.table[str(exp)])
         return self._r_power(base, self._integer(exp) if exp.type == "INDEX" else exp)
 
     def _r_power_fraction(self, base, num, den):
@@ -456,10 +475,17 @@ class Reader:
         if isinstance(end, int) and self._text[end:end + 1] == "(":
             raise Unparsed(f"undeclared identifier {tok} before a bracket: a function is not read "
                            f"(only \\exp, \\log, \\ln); if {tok} is a scalar, declare it")
+        if tok.type == "DIFF":
+            raise _Differential("undeclared identifier d: declare it (as the differential, \\frac{d}{dx} needs x "
+                           "to be a declared scalar variable)")
         raise Unparsed(f"undeclared identifier {tok}: declare it (or an alias for it)")
 
     def _r_unsupported(self, tok):
         raise Unparsed(f"{tok} is not read in audit mode yet")
+
+    def _r_infinity(self, _tok):
+        raise Unparsed("\\infty is read only in the head of a limit, \\lim_{n \\to \\infty}: an infinite "
+                       "value is not read (the engine's limit checker decides finite limits)")
 
     # -- indices, entries and sums ----------------------------------------------------------
     def _integer(self, part):
@@ -558,27 +584,63 @@ class Reader:
     def _r_sum_range(self, tok, first, last):
         return [(index_symbol(str(tok)), first, last)]
 
-    def _r_bigsum(self, _tok, limits, body):
+    def _r_bigsum(self, _tok, limits, body, what="sum"):
         names = [str(lim[0]) for lim in limits]
         if len(set(names)) < len(names):
-            raise Unparsed(f"the sum binds {names} more than once")
-        if isinstance(body, _Const):
-            raise Unparsed("\\text{const} inside a sum")
+            raise Unparsed(f"the {what} binds {names} more than once")
+        if isinstance(body, (_Const, _DOp)):
+            raise Unparsed(f"\\text{{const}} inside a {what}" if isinstance(body, _Const) else f"a {what} of nothing")
         if is_matrix(body):
             if body.shape != (1, 1):
-                raise Unparsed(f"a sum of matrices ({body.shape[0]}×{body.shape[1]} terms) is not read in audit mode yet")
+                raise Unparsed(f"a {what} of matrices ({body.shape[0]}×{body.shape[1]} terms) is not read in audit mode yet")
             body = body[0, 0]
-        for inner in body.atoms(sp.Sum):
+        for inner in body.atoms(sp.Sum, sp.Product):
             bound = {str(v) for v, *_ in inner.limits}
             if bound & set(names):
-                raise Unparsed(f"the index {sorted(bound & set(names))[0]} is bound twice (nested sums over "
-                               "the same letter)")
+                raise Unparsed(f"the index {sorted(bound & set(names))[0]} is bound twice (nested sums or "
+                               "products over the same letter)")
         for sym, first, last in limits:
             for b in (first, last):
                 if not (b.is_integer and b.free_symbols <= {s for s in b.free_symbols if s.is_integer}):
-                    raise Unparsed(f"the bound {b} of the sum over {sym} is not an integer")
+                    raise Unparsed(f"the bound {b} of the {what} over {sym} is not an integer")
         _check_ranges(body, {sym: last for sym, _, last in limits})
-        return isum(body, *limits)
+        return isum(body, *limits) if what == "sum" else sp.Product(body, *limits)
+
+    def _r_bigprod(self, tok, limits, body):
+        """\\prod_{k=1}^{n} f: sympy's Product over the index range (grounding evaluates it at each size)."""
+        return self._r_bigsum(tok, limits, body, what="product")
+
+    # -- limits -------------------------------------------------------------------------------
+    def _r_limhead(self, tok, _to, *rest):
+        if rest and str(rest[0]) == "-":
+            raise Unparsed("a limit as n → -∞ is not read: the limit's variable is a dimension")
+        value = self.table[str(tok)]
+        if not (isinstance(value, sp.Symbol) and value.is_integer):
+            raise Unparsed(f"\\lim_{{{tok} \\to \\infty}}: {tok} is not a declared dimension (only limits as a "
+                           "dimension grows are read)")
+        return value
+
+    def _r_biglim(self, _tok, n, body):
+        """\\lim_{n \\to \\infty} f: derive.Lim(f, n), checked by the engine's limit checker."""
+        if isinstance(body, (_Const, _DOp)):
+            raise Unparsed("\\text{const} inside a limit" if isinstance(body, _Const) else "a limit of nothing")
+        if is_matrix(body) and body.shape != (1, 1):
+            raise IllFormed(f"the limit of a {body.shape[0]}×{body.shape[1]} matrix: only limits of scalars are read")
+        return Lim(as_scalar(body), n)
+
+    def _check_limits(self, expr):
+        """A limit's variable is bound by it: n written outside the limit in the same step would make
+        \\lim_{n \\to \\infty} 1 + \\frac{1}{n} read as (lim 1) + 1/n; refused, never guessed."""
+        lims = [e for e in sp.preorder_traversal(expr) if isinstance(e, Lim)]
+        if not lims:
+            return
+        outside = expr.xreplace({e: sp.Dummy() for e in lims}).free_symbols
+        for e in lims:
+            if e.variable in outside:
+                raise Unparsed(f"ambiguous: {e.variable} is the variable of the limit and also appears outside "
+                               "it; put the limit's expression in brackets")
+            if any(isinstance(a, Lim) for a in sp.preorder_traversal(e.inner)):
+                raise Unparsed("a limit inside a limit is not read")
 
     # -- derivatives -------------------------------------------------------------------------
     def _r_dvar(self, tok, idx=None):
@@ -593,13 +655,64 @@ class Reader:
         return value
 
     def _r_dop(self, *args):
-        return _DOp(args[-1])
+        return _DOp((args[-1],))
+
+    def _r_dmark(self, tok):
+        return tok.type  # PARTIAL or DIFF
+
+    def _marks(self, marks, vars_):
+        """The differentials of one Leibniz fraction agree; d (a total derivative) is read for a declared
+        scalar, where it is the same derivative as ∂."""
+        if len(set(marks)) > 1:
+            raise Unparsed("a derivative written with both d and \\partial: write one of them")
+        if marks[0] == "DIFF":
+            for v in vars_:
+                if not isinstance(v, sp.Symbol):
+                    raise Unparsed(f"d/d{v}: a derivative written with d is read for a declared scalar only; "
+                                   f"for {v} write \\partial (or \\nabla)")
+
+    def _order(self, number):
+        if str(number) != "2":
+            raise Unparsed(f"a derivative of order {number}: only first and second derivatives are read")
+
+    def _r_dop_frac(self, _frac, m1, m2, var):
+        self._marks([m1, m2], [var])
+        return _DOp((var,))
+
+    def _r_dop_frac2(self, _frac, mark, number, den):
+        self._order(number)
+        marks, vars_ = den
+        self._marks([mark] + marks, vars_)
+        return _DOp(tuple(vars_))
+
+    def _r_dden_square(self, mark, var, number):
+        self._order(number)
+        return [mark], [var, var]
+
+    def _r_dden_mixed(self, m1, v1, m2, v2):
+        return [m1, m2], [v1, v2]
 
     def _r_dapply(self, op, f):
-        return self._derivative(f, op.var)
+        return self._derivatives(f, op.vars)
 
-    def _r_derivative(self, _frac, _p, f, _q, var):
+    def _r_derivative(self, _frac, m1, f, m2, var):
+        self._marks([m1, m2], [var])
         return self._derivative(f, var)
+
+    def _r_derivative2(self, _frac, mark, number, f, den):
+        self._order(number)
+        marks, vars_ = den
+        self._marks([mark] + marks, vars_)
+        return self._derivatives(f, tuple(vars_))
+
+    def _derivatives(self, f, vars_):
+        """∂²f/∂u∂v = ∂/∂u (∂f/∂v): the innermost (last written) variable first; second derivatives
+        are of scalars with respect to scalars or entries (no Hessians)."""
+        if len(vars_) > 1 and any(isinstance(v, sp.MatrixSymbol) for v in vars_):
+            raise Unparsed("a second derivative with respect to a vector or a matrix (a Hessian) is not read")
+        for v in reversed(vars_):
+            f = self._derivative(f, v)
+        return f
 
     def _derivative(self, f, v):
         if isinstance(f, (_Const, _DOp)):
