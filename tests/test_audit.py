@@ -548,7 +548,7 @@ def test_a_limit_step_is_the_engines_limit_relation():
     (r"\inf_k v_k", r"\inf is not read"),
     (r"\arg\min_x x^2", r"\arg is not read"),
     (r"\prod_{k \in S} v_k", "over a set"),
-    (r"\infty", r"only in the head of a limit"),
+    (r"1 + \infty", r"only in the head of a limit"),  # a whole step \infty is a divergent limit's value
     (r"\lim_{n \to \infty} 1 + \frac{1}{n}", "also appears outside it"),  # (lim 1) + 1/n is never guessed
     (r"\lim_{x \to \infty} x", "not a declared dimension"),
     (r"\lim_{n \to -\infty} n", "-∞"),
@@ -598,3 +598,15 @@ def test_a_document_with_limits_derivatives_and_products(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     kinds = [[s["verdict"] for s in c["steps"]] for c in json.loads(result.output)["chains"]]
     assert kinds == [["start", "valid", "valid"], ["start", "valid", "valid"], ["start", "invalid"]]
+
+
+def test_a_divergent_limit_is_read_as_a_whole_step_infinity():
+    from derive.audit.chain import audit_chain
+    from derive.audit.declarations import from_dict
+    decl = from_dict({"dims": ["n"]}, "t")
+    good = audit_chain(decl, [(r"\lim_{n \to \infty} \frac{n^2}{n + 1}", None), (r"\infty", "=")])
+    assert [s.kind for s in good] == ["start", "valid"]
+    bad = audit_chain(decl, [(r"\lim_{n \to \infty} \frac{1 - n^2}{n + 1}", None), (r"+\infty", "=")])
+    assert bad[1].kind == "invalid" and bad[1].verdict.counterexample is not None
+    odd = audit_chain(decl, [(r"n^2", None), (r"\infty", "=")])
+    assert odd[1].kind != "valid"  # an infinite value of anything but a limit is never accepted

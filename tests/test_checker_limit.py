@@ -74,3 +74,25 @@ def test_the_assumption_is_named_in_the_verdict():
     assert r"$\sum_{j=1}^{n} g_{j}$ bounded" in v.evidence()
     cx = verdict_of(two_steps(*WRONG[1][1:]), 1).counterexample
     assert "growing like $n$" in cx.note
+
+
+def test_a_divergent_limit_written_as_infinity_is_proved():
+    import sympy as sp
+    v = verdict_of(two_steps(Lim((n**2 + 3 * n) / (2 * n + 1), n), sp.oo), 1)
+    assert v.label is Label.PROVED
+    v = verdict_of(two_steps(Lim(-n**2 + 1, n), -sp.oo), 1)
+    assert v.label is Label.PROVED
+
+
+@pytest.mark.parametrize("inner, value", [("-n**2", "oo"), ("1/n", "oo"), ("n", "-oo")])
+def test_a_wrong_infinite_value_fails_with_the_true_limit(inner, value):
+    import sympy as sp
+    v = verdict_of(two_steps(Lim(sp.sympify(inner, locals={"n": n}), n), sp.sympify(value)), 1)
+    assert v.label is Label.FAILED and v.counterexample is not None
+    assert "the limit as n" in v.counterexample.note
+
+
+def test_an_infinite_value_with_bounded_quantities_is_undecided():
+    import sympy as sp
+    v = verdict_of(two_steps(Lim(n * S, n, bounded=[S]), sp.oo), 1)
+    assert v.label is Label.UNDECIDED

@@ -201,6 +201,8 @@ class Reader:
         text = normalize(tex)
         if not text:
             raise Unparsed("empty step", 0)
+        if re.fullmatch(r"([+-]?)\s*\\infty", text):  # a whole step ∞: the value of a divergent limit
+            return Parsed(-sp.oo if text.startswith("-") else sp.oo)
         self._refuse_ambiguous_spelling(text)
         letters = self._sum_letters(text)
         self._text, self._letters = text, letters
@@ -484,8 +486,8 @@ class Reader:
         raise Unparsed(f"{tok} is not read in audit mode yet")
 
     def _r_infinity(self, _tok):
-        raise Unparsed("\\infty is read only in the head of a limit, \\lim_{n \\to \\infty}: an infinite "
-                       "value is not read (the engine's limit checker decides finite limits)")
+        raise Unparsed("\\infty is read only in the head of a limit, \\lim_{n \\to \\infty}, or as a whole "
+                       "step (the value of a divergent limit)")
 
     # -- indices, entries and sums ----------------------------------------------------------
     def _integer(self, part):

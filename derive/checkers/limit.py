@@ -105,6 +105,22 @@ def _false_assumption(lim):
     return None
 
 
+def _infinite(step, F, V, n, gens):
+    """A written value of +∞ or −∞: sympy.limit of F itself (no bounded quantity may occur, as the
+    sign of a divergence would then depend on its values)."""
+    if gens:
+        raise Unsupported("a limit claimed infinite with quantities declared bounded in it: its sign "
+                          "would depend on their values")
+    method = rf"sympy.limit as ${latex(n)} \to \infty$"
+    truth = sp.limit(F, n, sp.oo)
+    if truth.has(sp.Limit) or isinstance(truth, sp.AccumBounds) or truth is sp.nan:
+        raise Unsupported(f"sympy finds no limit of {F} as {n} → ∞")
+    if truth == V:
+        return Verdict(step.index, "limit", Label.PROVED, method)
+    cx = Counterexample({}, {}, str(truth), str(V), f"the limit as {n} → ∞ is {truth}, not {V}")
+    return Verdict(step.index, "limit", Label.FAILED, method, counterexample=cx)
+
+
 @checker("limit", symbol="=")
 def check_limit(prev, step, ctx):
     lim = prev.expr
@@ -123,6 +139,8 @@ def check_limit(prev, step, ctx):
         return Verdict(step.index, "limit", Label.FAILED, "the declared assumption checked from its closed form",
                        counterexample=cx)
     (F, V), gens, names, assumed = _bounded_symbols(lim, [_strip(lim.inner), _strip(step.expr)])
+    if V in (sp.oo, -sp.oo):
+        return _infinite(step, F, V, n, gens)
     value, divergent = _limit(F, n, gens)
     assuming = f", assuming {', '.join(assumed)}" if assumed else ""
     method = rf"sympy.limit of each coefficient as ${latex(n)} \to \infty$"
