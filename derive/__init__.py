@@ -40,7 +40,7 @@ from .cnn import (AvgPool, ConvLayer, Kron, MaxPool, Network, ParamCount, Plus, 
 from .signals import Equations, Slide, TransposeSlide, as_matrix, slide
 from .signals import Subsampled, one_window, padded, rotated
 from .convolution import (Entry, conv, entries, filter_gradient_differences, filter_gradient_monte_carlo,
-                          global_average, indexer, isum, per_entry, roll, xcorr)
+                          global_average, indexer, iprod, isum, per_entry, roll, xcorr)
 from .fir import UnitStep, cases, convolve, plus, power, product, signal, ssum, summation_index, time_index
 from .norms import each, entry, float_verdict, fro, norm, np_spectral_norm, np_unit_rms, rank_one_sign_norms, rms, sign
 from .costs import Cost, Flops, cost_of, counted_costs, grouped, ordered
@@ -56,7 +56,7 @@ __all__ = ["Homework", "derivation", "discussion", "Param", "Counterexample", "L
            "Stack", "Times", "WindowCount", "argmax_mask", "conv_size", "scaled_copies", "shifted_copies",
            "Equations", "Slide", "TransposeSlide", "as_matrix", "slide", "Subsampled", "one_window", "padded",
            "rotated", "Entry", "entries", "filter_gradient_differences", "filter_gradient_monte_carlo", "indexer",
-           "isum", "per_entry", "xcorr", "conv", "roll", "global_average", "UnitStep", "cases", "convolve", "plus", "power", "product", "signal",
+           "iprod", "isum", "per_entry", "xcorr", "conv", "roll", "global_average", "UnitStep", "cases", "convolve", "plus", "power", "product", "signal",
            "ssum", "summation_index", "time_index", "each", "entry", "float_verdict", "fro", "norm", "np_spectral_norm",
            "np_unit_rms", "rank_one_sign_norms", "rms", "sign", "Cost", "Flops", "cost_of", "counted_costs", "grouped", "ordered"]
 

@@ -91,27 +91,27 @@ def indexer(matrix):
     return lambda i, j: Entry(matrix, i, j)
 
 
-class IndexSum(sp.Sum):
-    """A finite sum over integer indices, grounded by adding its terms at a concrete size."""
+class _IndexOperation:
+    """A finite sum or product over integer indices, grounded by combining its terms at a
+    concrete size (``_combine``), printed with the bounds as written."""
+    _command = r"\sum"
 
     def _derive_ground(self, g):
         ranges = []
         for var, lo, hi in self.limits:
             ranges.append((var, range(g.dim(lo), g.dim(hi) + 1)))
-        total = sp.S.Zero
-        for values in itertools.product(*(r for _, r in ranges)):
-            term = self.function.xreplace({var: sp.Integer(v) for (var, _), v in zip(ranges, values)})
-            total += g.scalar(term)
-        return total
+        terms = [g.scalar(self.function.xreplace({var: sp.Integer(v) for (var, _), v in zip(ranges, values)}))
+                 for values in itertools.product(*(r for _, r in ranges))]
+        return self._combine(terms)
 
     def _derive_latex(self, printer):
-        limits = self.limits
+        limits, op = self.limits, self._command
         if all(lim[1:] == limits[0][1:] for lim in limits):
             names = ",".join(printer._print(lim[0]) for lim in limits)
-            head = (r"\sum_{" + names + "=" + _print_index(printer, limits[0][1]) + "}^{"
+            head = (op + "_{" + names + "=" + _print_index(printer, limits[0][1]) + "}^{"
                     + _print_index(printer, limits[0][2]) + "}")
         else:
-            head = " ".join(r"\sum_{" + printer._print(v) + "=" + _print_index(printer, a) + "}^{"
+            head = " ".join(op + "_{" + printer._print(v) + "=" + _print_index(printer, a) + "}^{"
                             + _print_index(printer, b) + "}" for v, a, b in limits)
         outer = getattr(printer, "_derive_bound", ())
         printer._derive_bound = tuple(outer) + tuple(lim[0] for lim in limits)
@@ -123,9 +123,31 @@ class IndexSum(sp.Sum):
         return head + " " + text
 
 
+class IndexSum(_IndexOperation, sp.Sum):
+    """A finite sum over integer indices, grounded by adding its terms at a concrete size."""
+
+    @staticmethod
+    def _combine(terms):
+        return sp.Add(*terms)
+
+
+class IndexProduct(_IndexOperation, sp.Product):
+    """A finite product over integer indices, grounded by multiplying its terms at a concrete size."""
+    _command = r"\prod"
+
+    @staticmethod
+    def _combine(terms):
+        return sp.Mul(*terms)
+
+
 def isum(body, *limits):
     """Σ over integer indices, each limit (index, first, last), bounds included."""
     return IndexSum(body, *limits)
+
+
+def iprod(body, *limits):
+    """Π over integer indices, each limit (index, first, last), bounds included."""
+    return IndexProduct(body, *limits)
 
 
 class Entries(MatrixExpr):

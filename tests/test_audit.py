@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from derive.audit.chain import audit_chain, first_wrong
 from derive.audit.declarations import from_dict
 from derive.audit.segment import chains
+from derive.convolution import iprod
 from derive.cli import main
 
 # a copy of ../shared/audit/examples.json, so that a clone alone runs it
@@ -470,7 +471,6 @@ LIMITS = {"dims": ["n"], "scalars": {"a": "positive", "x": "real", "y": "real"},
 
 
 def test_limits_total_and_second_derivatives_and_products_are_the_engines_objects():
-    import sympy as sp
     from derive import partial
     from derive.calculus import Lim
     from derive.audit.parser import index_symbol
@@ -489,8 +489,8 @@ def test_limits_total_and_second_derivatives_and_products_are_the_engines_object
     # ∂²f/∂x∂y = ∂/∂x (∂f/∂y)
     assert r.parse(r"\frac{\partial^2 (x^3 y^2)}{\partial x \partial y}").expr == partial(partial(x ** 3 * y ** 2, y), x)
     assert r.parse(r"\frac{\partial^2}{\partial x \partial y} x y").expr == partial(partial(x * y, y), x)
-    assert r.parse(r"\prod_{k=1}^{n} \frac{k+1}{k}").expr == sp.Product((k + 1) / k, (k, 1, n))
-    assert r.parse(r"\prod_{k} (1 + a)").expr == sp.Product(1 + a, (k, 1, n))  # the declared range of k
+    assert r.parse(r"\prod_{k=1}^{n} \frac{k+1}{k}").expr == iprod((k + 1) / k, (k, 1, n))
+    assert r.parse(r"\prod_{k} (1 + a)").expr == iprod(1 + a, (k, 1, n))  # the declared range of k
     assert r.parse(r"2^n a^x").expr == 2 ** n * a ** x  # a bare exponent is the declared object
 
 
@@ -610,3 +610,13 @@ def test_a_divergent_limit_is_read_as_a_whole_step_infinity():
     assert bad[1].kind == "invalid" and bad[1].verdict.counterexample is not None
     odd = audit_chain(decl, [(r"n^2", None), (r"\infty", "=")])
     assert odd[1].kind != "valid"  # an infinite value of anything but a limit is never accepted
+
+
+def test_a_product_of_entries_is_grounded():
+    from derive.audit.chain import audit_chain
+    from derive.audit.declarations import from_dict
+    decl = from_dict({"dims": ["n"], "vectors": {"v": "n"}, "indices": {"k": "n"}}, "t")
+    out = audit_chain(decl, [(r"\prod_{k=1}^{n} 2 v_k", None), (r"2^n \prod_{k=1}^{n} v_k", "="),
+                             (r"2 \prod_{k=1}^{n} v_k", "=")])
+    assert [s.kind for s in out] == ["start", "valid", "invalid"]
+    assert out[2].verdict.counterexample is not None

@@ -14,7 +14,7 @@ derivative operator (``\\sum_k``, ``\\frac{\\partial}{\\partial w}``, ``\\partia
 applies to every factor after it in its term, up to the next ``+`` or ``-`` outside brackets.
 An index left free (declared in ``indices``) makes the step a claim for every value of it.
 
-``\\prod_{k=1}^{n}`` is sympy's ``Product`` (grounding evaluates it at each size); ``\\lim_{n \\to \\infty} f``
+``\\prod_{k=1}^{n}`` is ``derive.iprod`` (its terms multiplied at each size); ``\\lim_{n \\to \\infty} f``
 (n a declared dimension) is ``derive.calculus.Lim(f, n)``, and n may not appear outside the limit in
 the same step.  ``\\frac{d}{dx}`` and ``\\frac{d f}{d x}`` (also with ``\\mathrm{d}``) are read for a declared
 scalar x only, as the same ``derive.partial`` as ``\\partial``, and refused when d (or a name starting
@@ -33,7 +33,7 @@ from sympy.matrices.common import NonSquareMatrixError, ShapeError
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..calculus import Entry, Lim
-from ..convolution import indexer, isum
+from ..convolution import indexer, iprod, isum
 from ..errors import DeriveError, ProblemError, ShapeMismatch
 from ..gradient import grad
 from ..calculus import partial
@@ -606,10 +606,10 @@ class Reader:
                 if not (b.is_integer and b.free_symbols <= {s for s in b.free_symbols if s.is_integer}):
                     raise Unparsed(f"the bound {b} of the {what} over {sym} is not an integer")
         _check_ranges(body, {sym: last for sym, _, last in limits})
-        return isum(body, *limits) if what == "sum" else sp.Product(body, *limits)
+        return isum(body, *limits) if what == "sum" else iprod(body, *limits)
 
     def _r_bigprod(self, tok, limits, body):
-        """\\prod_{k=1}^{n} f: sympy's Product over the index range (grounding evaluates it at each size)."""
+        """\\prod_{k=1}^{n} f: derive.iprod over the index range (its terms multiplied at each size)."""
         return self._r_bigsum(tok, limits, body, what="product")
 
     # -- limits -------------------------------------------------------------------------------
