@@ -620,3 +620,19 @@ def test_a_product_of_entries_is_grounded():
                              (r"2 \prod_{k=1}^{n} v_k", "=")])
     assert [s.kind for s in out] == ["start", "valid", "invalid"]
     assert out[2].verdict.counterexample is not None
+
+
+def test_declared_bounded_quantities_are_the_limits_assumptions():
+    from derive.audit.chain import audit_chain
+    from derive.audit.declarations import from_dict
+    spec = {"dims": ["n"], "vectors": {"g": "n"}, "scalars": {"a": "real"}, "indices": {"j": "n"},
+            "bounded": [r"\sum_{j=1}^{n} g_j"]}
+    start = r"\lim_{n \to \infty} \left(a + \frac{1}{n} \sum_{j=1}^{n} g_j\right)"
+    good = audit_chain(from_dict(spec, "t"), [(start, None), ("a", "=")])
+    assert good[1].kind == "valid" and good[1].verdict.assumptions  # shown as the author's assumption
+    bad = audit_chain(from_dict(spec, "t"), [(start, None), ("a + 1", "=")])
+    assert bad[1].kind == "invalid"
+    # a quantity with a closed form that grows is caught, not trusted
+    false = {**spec, "bounded": [r"\sum_{j=1}^{n} 1"]}
+    out = audit_chain(from_dict(false, "t"), [(r"\lim_{n \to \infty} \frac{1}{n} \sum_{j=1}^{n} 1", None), ("0", "=")])
+    assert out[1].kind == "invalid"

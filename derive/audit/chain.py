@@ -98,7 +98,7 @@ def audit_chain(decl, written, lines=None, time_limit=None):
             out.append(AuditStep(index, tex, relation, ILL_FORMED, str(parsed), line=line))
             continue
         try:
-            expr = each(parsed.expr)
+            expr = _assuming_bounded(decl, each(parsed.expr))
         except (ProblemError, ShapeMismatch) as exc:
             out.append(AuditStep(index, tex, relation, ILL_FORMED, str(exc), line=line))
             continue
@@ -169,6 +169,16 @@ def audit_chain(decl, written, lines=None, time_limit=None):
         else:
             step.message = verdict.evidence() if hasattr(verdict, "evidence") else verdict.label.value
     return out
+
+
+def _assuming_bounded(decl, expr):
+    """A limit with the declared ``bounded`` quantities it contains as its assumptions (checked
+    by the limit checker where they have a closed form, otherwise shown in the verdict)."""
+    if not isinstance(expr, Lim) or not decl.bounded:
+        return expr
+    found = [q for q in decl.bounded if expr.inner.has(q)]
+    return Lim(expr.inner, expr.variable, tuple(expr.bounded) + tuple(q for q in found if q not in expr.bounded),
+               expr.grows) if found else expr
 
 
 def _has_limit(expr):

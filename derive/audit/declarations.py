@@ -34,7 +34,7 @@ from .normalize import normalize
 from .parser import IllFormed, Reader, Unparsed
 
 KNOWN_KEYS = {"given", "dims", "scalars", "matrices", "vectors", "random", "define", "aliases",
-              "substitution", "const", "answer", "assume", "lhs", "indices"}
+              "substitution", "const", "answer", "assume", "lhs", "indices", "bounded"}
 
 
 class BadDeclarations(DeriveError):
@@ -49,6 +49,7 @@ class Declarations:
     const: object = None  # the variable of "+ const"
     answer: object = None
     indices: dict = field(default_factory=dict)  # index letter -> (first, last)
+    bounded: list = field(default_factory=list)  # quantities a limit may take as bounded (the author's assumption)
 
     @property
     def random(self):
@@ -226,6 +227,10 @@ def from_dict(spec, name="audit"):
         decl.answer = decl.parse(spec["answer"], "answer")
     for text in spec.get("assume", []) or []:
         D.assume(str(text))
+    bounded = spec.get("bounded") or []
+    if not isinstance(bounded, list):
+        raise BadDeclarations(f"'bounded' must be a list of quantities, got {type(bounded).__name__}")
+    decl.bounded = [decl.parse(q, f"bounded quantity {q}") for q in bounded]
     return decl
 
 
