@@ -185,10 +185,19 @@ for _name, _text, _rel, _sample, _bounds in [
     lemma(_name, _text, _rel, _sample, _bounds)
 
 
+ANY_LEMMA = "bound-by-a-lemma"
+register_rule(ANY_LEMMA, "a bound that one lemma of the catalogue gives; the engine finds which", ("<=",))
+
+
 def bounds_of(name):
     """The bound lemma called ``name``, or None."""
     found = LEMMAS.get(name)
     return found if found is not None and found.relation == "<=" else None
+
+
+def bound_lemmas():
+    """Every bound lemma of the catalogue, in the order they were declared."""
+    return [x for x in LEMMAS.values() if x.relation == "<="]
 
 
 for _name, _text in [

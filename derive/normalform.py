@@ -10,6 +10,8 @@ equal at every size; a disagreement proves nothing (the caller then grounds).
 """
 import sympy as sp
 
+from .errors import ShapeMismatch
+
 from .mathobjects import Diag, DiagPow, SqNorm
 
 _SYMMETRIC = (Diag, DiagPow, sp.Identity)
@@ -194,8 +196,8 @@ def _zero(c):
         return True
     try:
         return sp.cancel(sp.together(c)) == 0
-    except TypeError:  # sympy rebuilds det(2A) from a factored argument it then rejects: not shown
-        return False
+    except (TypeError, ShapeMismatch):  # sympy rebuilds det(2A) or ||2u|| from a factored argument
+        return False  # the object then rejects (2*u as a commutative product): not shown, never a crash
 
 
 def equal_at_general_size(left, right):

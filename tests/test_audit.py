@@ -636,3 +636,63 @@ def test_declared_bounded_quantities_are_the_limits_assumptions():
     false = {**spec, "bounded": [r"\sum_{j=1}^{n} 1"]}
     out = audit_chain(from_dict(false, "t"), [(r"\lim_{n \to \infty} \frac{1}{n} \sum_{j=1}^{n} 1", None), ("0", "=")])
     assert out[1].kind == "invalid"
+
+
+NORMS = {"dims": ["n", "m", "k"], "matrices": {"A": ["n", "m"], "B": ["m", "k"]}, "vectors": {"u": "n", "v": "n"},
+         "scalars": {"c": "positive"}}
+
+
+@pytest.mark.parametrize("chain", [
+    [r"\|A B\|_2", r"\|A\|_2 \|B\|_2"],  # submultiplicativity
+    [r"|u^\top v|", r"\|u\|_2 \|v\|_2"],  # Cauchy–Schwarz
+    [r"\|u + v\|_2", r"\|u\|_2 + \|v\|_2"],  # triangle inequality
+    [r"\|A\|_2", r"\|A\|_{\mathrm{F}}"],  # spectral ≤ Frobenius
+    [r"\|c A B\|_2", r"c \|A B\|_2", r"c \|A\|_2 \|B\|_2", r"c \|A\|_F \|B\|_2"],
+])
+def test_standard_norm_bounds_are_valid_by_a_lemma_the_engine_finds(chain):
+    from derive.audit.chain import audit_chain
+    from derive.audit.declarations import from_dict
+    written = [(chain[0], None)] + [(t, "=" if i == 0 and len(chain) > 2 else "<=") for i, t in enumerate(chain[1:])]
+    out = audit_chain(from_dict(NORMS, "t"), written)
+    assert all(s.kind in ("start", "valid") for s in out), [(s.kind, s.message) for s in out]
+    assert any("lemma" in s.verdict.method for s in out if s.verdict is not None and s.relation == "<=")
+
+
+@pytest.mark.parametrize("chain, relation, kind", [
+    ([r"\|A\|_F", r"\|A\|_2"], "<=", "invalid"),  # the wrong way round
+    ([r"\|u + v\|_2^2", r"\|u\|_2^2 + \|v\|_2^2"], "<=", "invalid"),  # the square of the triangle inequality
+    ([r"|u^\top v|", r"\|u\|_2^2 + \|v\|_2^2"], "<=", "undecided"),  # true, but no single lemma gives it
+    ([r"\|2 u\|_2", r"4 \|u\|_2"], "=", "invalid"),
+])
+def test_wrong_or_unproved_norm_bounds_are_not_valid(chain, relation, kind):
+    from derive.audit.chain import audit_chain
+    from derive.audit.declarations import from_dict
+    out = audit_chain(from_dict(NORMS, "t"), [(chain[0], None), (chain[1], relation)])
+    assert out[1].kind == kind, out[1].message
+    if kind == "invalid":
+        assert out[1].verdict.counterexample is not None
+
+
+@pytest.mark.parametrize("tex, reason", [
+    (r"\|A\|", "spectral"),  # a matrix norm without its kind is ambiguous
+    (r"\|u\|_1", "1-norm"),
+    (r"|u|", "write \\|"),
+    (r"\|c\|_2", "absolute value"),
+])
+def test_norms_that_are_not_read(tex, reason):
+    from derive.audit.parser import IllFormed, Unparsed
+    _, r = _reader(NORMS)
+    with pytest.raises((Unparsed, IllFormed)) as exc:
+        r.parse(tex)
+    assert reason in str(exc.value), str(exc.value)
+
+
+def test_norm_spellings_are_the_engines_objects():
+    from derive import fro, norm, sqnorm
+    import sympy as sp
+    decl, r = _reader(NORMS)
+    A, u, c = decl.table["A"], decl.table["u"], decl.table["c"]
+    assert r.parse(r"\|u\|_2^2").expr == sqnorm(u) == r.parse(r"\left\| u \right\|^2").expr
+    assert r.parse(r"\|A\|_2").expr == norm(A) and r.parse(r"\lVert u \rVert").expr == norm(u)
+    assert r.parse(r"\|A\|_F^2").expr == fro(A) ** 2 == r.parse(r"\|A\|_{\mathrm{F}}^2").expr
+    assert r.parse(r"|c|").expr == sp.Abs(c) and r.parse(r"\lvert u^\top u \rvert").expr == norm(u.T * u)

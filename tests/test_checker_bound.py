@@ -170,3 +170,20 @@ def test_norms_print_with_their_brackets(build, expected):
     from derive.printing import latex
     _, q = _setup()
     assert latex(build(**q)) == expected
+
+
+@pytest.mark.parametrize("build, lemma", [
+    (lambda A, v, **_: (norm(A * v), norm(A) * norm(v), "bound-by-a-lemma", {}), "submultiplicativity"),
+    (lambda v, w, **_: (norm(v + w), norm(v) + norm(w), "bound-by-a-lemma", {}), "triangle-inequality"),
+    (lambda A, k, **_: (k * norm(A), k * fro(A), "bound-by-a-lemma", {}), "spectral-le-frobenius"),
+])
+def test_bound_by_a_lemma_finds_the_lemma(build, lemma):
+    v = _verdict(build)
+    assert v.label is Label.PROVED and f"lemma {lemma} (found in the catalogue)" in v.method
+
+
+def test_bound_by_a_lemma_fails_a_wrong_bound_and_leaves_an_unproved_one_undecided():
+    wrong = _verdict(lambda A, **_: (fro(A), norm(A), "bound-by-a-lemma", {}))
+    assert wrong.label is Label.FAILED and wrong.counterexample is not None
+    open_ = _verdict(lambda v, w, **_: (norm(v + w) ** 2, 2 * norm(v) ** 2 + 2 * norm(w) ** 2, "bound-by-a-lemma", {}))
+    assert open_.label is Label.UNDECIDED and "no lemma of the catalogue" in open_.detail

@@ -20,20 +20,18 @@ from ..calculus import Lim
 from ..checking import check_step
 from ..comparison import Context
 from ..errors import DeriveError, ProblemError, ShapeMismatch
+from ..lemmas import ANY_LEMMA
 from ..verdicts import Label
 from .parser import IllFormed, Unparsed
 
 # written relation -> (engine relation, rule cited); ≥ and > are checked as ≤ with the sides swapped;
 # ≈ and ∝ are decided here (numerically to the written precision; a ratio free of the declared variable)
 RELATIONS = {"=": ("=", "algebra"), "substitute": ("substitute", "change-of-variables"),
-             "<=": ("<=", "written-bound"), "<": ("<=", "written-bound"),
-             ">=": ("<=", "written-bound"), ">": ("<=", "written-bound"),
+             "<=": ("<=", ANY_LEMMA), "<": ("<=", ANY_LEMMA),
+             ">=": ("<=", ANY_LEMMA), ">": ("<=", ANY_LEMMA),
              "approx": ("=", "algebra"), "propto": ("=", "algebra")}
 LIMIT_RULE = ("written-limit", r"the value of a limit as written, $\lim_{n \to \infty} f(n) = L$: checked by the engine's "
               "limit checker (sympy.limit of each coefficient)")
-BOUND_RULE = ("written-bound", "a bound as written: refuted at an exact point where it fails; it holds for "
-              "certain only when a lemma of the engine's catalogue gives it")
-
 START, VALID, INVALID, UNDECIDED, ILL_FORMED, UNPARSED = (
     "start", "valid", "invalid", "undecided", "ill-formed", "unparsed")
 MARKS = {START: "·", VALID: "✓", INVALID: "✗", UNDECIDED: "?", ILL_FORMED: "✗", UNPARSED: "?"}  # how reports show each
@@ -75,7 +73,6 @@ def audit_chain(decl, written, lines=None, time_limit=None):
     D = Derivation(base.name, base.title, base.source, base.statement)
     D.declared = list(base.declared)
     D.assumptions = list(base.assumptions)
-    D.rule(*BOUND_RULE, relations=("<=",))
     D.rule(*LIMIT_RULE, relations=("limit",))
     reader = decl.reader()
     tex_at = {}  # engine step index -> its LaTeX as written

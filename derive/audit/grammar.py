@@ -71,6 +71,7 @@ isub: "_" INDEX -> isub_one
      | FUNC "(" sum ")" -> function
      | FUNC "{" sum "}" -> function
      | NORM sum NORM normsub -> norm
+     | BAR sum BAR -> absolute
      | EXPECT esub? "[" sum "]" -> expectation
      | VAR esub? "[" sum "]" -> variance
      | DIAG "(" sum ")" -> diag
@@ -84,9 +85,9 @@ isub: "_" INDEX -> isub_one
      | INFTY -> infinity
      | BIGOP -> unsupported
 esub: "_" NAME | "_" "{" NAME ("," NAME)* "}"
-normsub: nsub? nsup? | nsup nsub
+normsub: nsub?
 nsub: "_" NUMBER
-nsup: "^" NUMBER
+    | "_" FROB -> nsub_frob
 ADDOP: "+" | "-"
 ODOT.4: /\\odot(?![A-Za-z])/
 CDOT.4: /\\cdot(?![A-Za-z])/
@@ -95,6 +96,8 @@ FRAC.4: /\\frac(?![A-Za-z])/
 SQRT.4: /\\sqrt(?![A-Za-z])/
 FUNC.4: /\\(?:exp|log|ln)(?![A-Za-z])/
 NORM.4: /\\\|/
+BAR.4: /\|/
+FROB.4: /\\frob(?![A-Za-z])/
 EXPECT.4: /\\E(?![A-Za-z])/
 VAR.4: /\\Var(?![A-Za-z])/
 DIAG.4: /\\diag(?![A-Za-z])/

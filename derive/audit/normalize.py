@@ -41,6 +41,7 @@ def normalize(tex):
     t = _WORD.sub(lambda m: OPERATOR_WORDS.get(m.group(1), m.group(1)), t)
     t = _STYLE.sub(lambda m: m.group(1), t)
     t = re.sub(r"\\(?:lVert|rVert|Vert)(?![A-Za-z])", r"\\|", t)
+    t = re.sub(r"\\(?:lvert|rvert|vert)(?![A-Za-z])", "|", t)
     t = re.sub(r"\\[dt]frac(?![A-Za-z])", r"\\frac", t)
     t = re.sub(r"\\(?:circ)(?![A-Za-z])", r"\\odot", t)
     t = re.sub(r"\\times(?![A-Za-z])", r"\\cdot", t)
@@ -54,6 +55,7 @@ def normalize(tex):
     # x^{2}3 is x^2 3, never x^23: an unbraced script is one character, so a space keeps it apart
     t = re.sub(r"([_^])\s*\{\s*([A-Za-z0-9])\s*\}", r"\1\2 ", t)
     t = re.sub(r"([_^])\s*\{\s*(\\[A-Za-z]+)\s*\}", r"\1\2 ", t)
+    t = re.sub(r"\\\|\s*_\s*F(?![A-Za-z])", r"\\|_\\frob ", t)  # ||A||_F, ||A||_{\mathrm{F}}: Frobenius
     t = re.sub(r"\s+", " ", t).strip()
     t = re.sub(r"(?<![A-Za-z0-9])\s|\s(?![A-Za-z0-9])", "", t)
     return t

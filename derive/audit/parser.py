@@ -38,6 +38,7 @@ from ..errors import DeriveError, ProblemError, ShapeMismatch
 from ..gradient import grad
 from ..calculus import partial
 from ..mathobjects import E, Var, diag, hadamard, sqnorm, Diag, DiagPow
+from ..norms import Norm, fro, norm
 from ..shapes import check_shapes
 from .grammar import build_parser
 from .normalize import normalize
@@ -382,6 +383,8 @@ class Reader:
     def _r_power(self, base, exp):
         exp = sp.sympify(exp) if isinstance(exp, Token) else exp
         exp = as_scalar(exp)
+        if isinstance(base, Norm) and exp == 2 and base.arg.shape[1] == 1:
+            return sqnorm(base.arg)  # ||v||_2^2, the squared Euclidean norm as the engine writes it
         if is_matrix(base):
             if exp == -1:
                 return sp.Inverse(base)
@@ -424,22 +427,36 @@ class Reader:
         return sp.exp(as_scalar(arg)) if name == r"\exp" else sp.log(as_scalar(arg))
 
     def _r_norm(self, _a, arg, _b, sub):
-        sub, sup = sub
-        if not is_matrix(arg) or arg.shape[1] != 1:
-            raise IllFormed(f"the squared norm of {arg}, which is not a column vector")
-        if sup != 2 or sub not in (None, 2):
-            raise Unparsed("only squared Euclidean norms \\|v\\|_2^2 are read in audit mode yet")
-        return sqnorm(arg)
+        """\\|v\\|, \\|v\\|_2: the Euclidean norm, \\|A\\|_2 the spectral norm (derive.norm); \\|A\\|_F the
+        Frobenius norm (derive.fro).  A square is a power of the norm (_r_power: \\|v\\|_2^2 is sqnorm(v))."""
+        sub, _ = sub
+        if not is_matrix(arg):
+            raise IllFormed(f"the norm of {arg}, which is a scalar: write |{arg}| for its absolute value")
+        if sub == "F":
+            return fro(arg)
+        if sub not in (None, 2):
+            raise Unparsed(f"the {sub}-norm is not read in audit mode (only \\|\\cdot\\|_2 and \\|\\cdot\\|_F)")
+        if arg.shape[1] == 1 or sub == 2:
+            return norm(arg)
+        raise Unparsed(f"\\|{arg}\\| of a matrix: write \\|{arg}\\|_2 (spectral) or \\|{arg}\\|_F (Frobenius)")
+
+    def _r_absolute(self, _a, arg, _b):
+        """|x| of a scalar (sympy's Abs); |u^T v| of a 1×1 product is its norm (derive.norm)."""
+        if is_matrix(arg):
+            if arg.shape != (1, 1):
+                raise IllFormed(f"|{arg}| of a matrix or vector: write \\|{arg}\\|_2 for its norm")
+            return norm(arg)
+        return sp.Abs(arg)
 
     def _r_normsub(self, *parts):
         found = dict(parts)
-        return found.get("sub"), found.get("sup")
+        return found.get("sub"), None
 
     def _r_nsub(self, n):
         return ("sub", int(str(n)))
 
-    def _r_nsup(self, n):
-        return ("sup", int(str(n)))
+    def _r_nsub_frob(self, _f):
+        return ("sub", "F")
 
     def _r_esub(self, *names):
         return tuple(self.table[str(n)] for n in names)

@@ -17,7 +17,7 @@ from ..comparison import compare, compare_grounded
 from ..domains import domain
 from ..errors import ProblemError
 from ..grounding import needs_sizes
-from ..lemmas import bounds_of
+from ..lemmas import ANY_LEMMA, bound_lemmas, bounds_of
 from ..printing import assignments_math
 from ..constraints import Constrained
 from ..verdicts import Counterexample, Label, Verdict
@@ -180,6 +180,10 @@ def apply_lemma(ctx, lemma, prev, step, salt):
 
 @checker("<=")
 def check_bound(prev, step, ctx):
+    """The step's verdict; with rule ``bound-by-a-lemma`` every bound lemma of the catalogue is
+    tried after the instances, and the first that gives the step is named in the verdict."""
+    if step.rule == ANY_LEMMA:
+        return _by_any_lemma(prev, step, ctx)
     lemma = bounds_of(step.rule)
     # instances first: a point where the bound fails refutes it, whatever lemma is cited
     count, cx, undecided = check_instances(ctx, prev.expr, step.expr, step.index)
@@ -213,3 +217,26 @@ def check_bound(prev, step, ctx):
                     + (" at general size" if label is Label.PROVED else f" ({label.value})"))
     return Verdict(step.index, "<=", worst, "; ".join(parts), sizes=sizes or lsizes,
                    seed=ctx.seed if points else None, points=points)
+
+
+def _by_any_lemma(prev, step, ctx):
+    count, cx, undecided = check_instances(ctx, prev.expr, step.expr, step.index)
+    if cx is not None:
+        return Verdict(step.index, "<=", Label.FAILED, f"exact evaluation at {count} random instance(s)",
+                       seed=ctx.seed, points=count, counterexample=cx)
+    if undecided:
+        return Verdict(step.index, "<=", Label.UNDECIDED, "exact evaluation at random instances", detail=undecided)
+    for lemma in bound_lemmas():
+        applied = apply_lemma(ctx, lemma, prev.expr, step.expr, step.index)
+        if applied is None:
+            continue
+        label, sizes, points = applied
+        return Verdict(step.index, "<=", label,
+                       f"lemma {lemma.name} (found in the catalogue) applied in a nondecreasing context"
+                       + (" at general size" if label is Label.PROVED else f" ({label.value})")
+                       + f"; {count} exact random instances (seed {ctx.seed}) satisfy the bound",
+                       sizes=sizes, seed=ctx.seed if points else None, points=points)
+    return Verdict(step.index, "<=", Label.UNDECIDED, "no bound lemma", seed=ctx.seed, points=count,
+                   detail=f"{count} exact random instances satisfy the bound, but no lemma of the catalogue "
+                          "(" + ", ".join(x.name for x in bound_lemmas()) + ") turns the previous expression "
+                          "into this one: nothing shows it holds everywhere")
