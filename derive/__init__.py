@@ -16,7 +16,7 @@ from .params import Param
 from .verdicts import Counterexample, Label, Verdict
 from .mathobjects import E, Var, diag, diag_sqrt, hadamard, inverse, relu, sqnorm, theta
 from .randomness import Bernoulli, MultivariateNormal, Normal, Symmetric, ZeroMean
-from .gradient import grad
+from .gradient import grad, jacobian
 from .recurrence import recurrence
 from .constraints import covariance, nonzero_matrix, nonzero_vector, orthonormal_columns, sums_to_one, unit_rms_vector
 from .calculus import At, Lim, formula, forward, indexed, indices, loss, over, partial
@@ -47,7 +47,7 @@ from .costs import Cost, Flops, cost_of, counted_costs, grouped, ordered
 
 __all__ = ["Homework", "derivation", "discussion", "Param", "Counterexample", "Label", "Verdict", "InvalidVariant", "Derivation", "DeriveError", "ProblemError", "ShapeMismatch", "Unsupported",
            "E", "Var", "diag", "diag_sqrt", "hadamard", "inverse", "relu", "sqnorm", "theta",
-           "Bernoulli", "MultivariateNormal", "Normal", "covariance", "Symmetric", "ZeroMean", "grad", "partial", "recurrence", "nonzero_matrix", "nonzero_vector", "orthonormal_columns", "sums_to_one",
+           "Bernoulli", "MultivariateNormal", "Normal", "covariance", "Symmetric", "ZeroMean", "grad", "jacobian", "partial", "recurrence", "nonzero_matrix", "nonzero_vector", "orthonormal_columns", "sums_to_one",
            "unit_rms_vector", "At", "Lim", "formula", "forward", "indexed", "indices",
            "loss", "over", "finite_differences", "computational_graph", "convolution_by_numpy", "enumerate_masks", "iterate_sequence", "monte_carlo", "Identity", "Rational", "sqrt", "symbols", "Symbol",
            "value_at", "BadParam", "change_variables", "minimisers_correspond", "specialise",

@@ -111,6 +111,45 @@ class Gradient(MatrixExpr):
         return r"\nabla_{" + wrt + r"} \left( " + printer._print(self.output) + r" \right)"
 
 
+class Jacobian(MatrixExpr):
+    """∂y/∂x of a column vector y(x) by a declared column vector x: the matrix of ∂y_i/∂x_j,
+    grounded by differentiating the grounded map exactly (sympy's Matrix.jacobian)."""
+
+    def __new__(cls, output, wrt):
+        output, wrt = sp.sympify(output), sp.sympify(wrt)
+        if not (isinstance(wrt, sp.MatrixSymbol) and wrt.shape[1] == 1):
+            raise ShapeMismatch(f"a Jacobian is taken with respect to a declared column vector, got {wrt}")
+        if not (_is_matrix(output) and output.shape[1] == 1):
+            raise ShapeMismatch(f"a Jacobian is of a column vector map, got {output}")
+        return super().__new__(cls, output, wrt)
+
+    output = property(lambda self: self.args[0])
+    wrt = property(lambda self: self.args[1])
+
+    @property
+    def shape(self):
+        return (self.output.shape[0], self.wrt.shape[0])
+
+    def _derive_ground(self, g):
+        memo = _MEMO.setdefault(g, {})
+        if self not in memo:
+            x = g.ground(self.wrt)
+            if not all(isinstance(s, sp.Symbol) for s in x):
+                raise Unsupported(f"{self.wrt} is constrained: its entries are not free variables")
+            memo[self] = sp.ImmutableMatrix(sp.Matrix(g.ground(self.output)).jacobian(list(x)))
+        return memo[self]
+
+    def _derive_latex(self, printer):
+        return (r"\frac{\partial " + printer._bracket(self.output) if self.output.is_MatAdd else
+                r"\frac{\partial " + printer._print(self.output)) + r"}{\partial " + printer._print(self.wrt) + "}"
+
+
+def jacobian(y, x):
+    """∂y/∂x: the Jacobian of a column vector map y(x) by a declared column vector x (rows: the
+    entries of y, columns: those of x)."""
+    return Jacobian(y, x)
+
+
 def grad(f, wrt, upstream=None, at=None, loss="L"):
     """∇_wrt f of a scalar f; with ``upstream`` = ∂L/∂Y, ∂L/∂wrt through the map Y = f; with
     ``at``, the gradient evaluated at that point (``loss`` names L when printed)."""

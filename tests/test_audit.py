@@ -696,3 +696,16 @@ def test_norm_spellings_are_the_engines_objects():
     assert r.parse(r"\|A\|_2").expr == norm(A) and r.parse(r"\lVert u \rVert").expr == norm(u)
     assert r.parse(r"\|A\|_F^2").expr == fro(A) ** 2 == r.parse(r"\|A\|_{\mathrm{F}}^2").expr
     assert r.parse(r"|c|").expr == sp.Abs(c) and r.parse(r"\lvert u^\top u \rvert").expr == norm(u.T * u)
+
+
+def test_jacobians_of_vector_maps_are_read():
+    from derive.audit.chain import audit_chain
+    from derive.audit.declarations import from_dict
+    from derive import jacobian
+    spec = {"dims": ["n", "m"], "matrices": {"A": ["m", "n"]}, "vectors": {"x": "n", "b": "m"}}
+    decl, r = _reader(spec)
+    A, x, b = (decl.table[k] for k in "Axb")
+    assert r.parse(r"\frac{\partial (A x + b)}{\partial x}").expr == jacobian(A * x + b, x)
+    out = audit_chain(from_dict(spec, "t"), [(r"\frac{\partial}{\partial x} b \|x\|_2^2", None),
+                                             (r"2 b x^\top", "="), (r"2 x b^\top", "=")])
+    assert [s.kind for s in out] == ["start", "valid", "invalid"]

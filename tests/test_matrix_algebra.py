@@ -153,3 +153,24 @@ def test_entries_count_from_one_in_every_notation():
     assert g.ground(column(x.T, 1))[0, 0] == first
     j = sp.Symbol("j", integer=True, positive=True)
     assert latex(entry(x, j)) == "x_{j}"
+
+
+def test_jacobians_of_vector_maps():
+    """∂(Ax + b)/∂x = A and ∂(b‖x‖²)/∂x = 2 b xᵀ verify; a transposed or doubled Jacobian fails."""
+    from derive import Derivation, jacobian, sqnorm
+    from derive.checking import check
+    from derive.verdicts import Label
+    D = Derivation("jac", "Jacobians", "test", "Jacobians of vector maps.")
+    n, m = D.dims("n m")
+    A, x, b = D.matrix("A", m, n), D.vector("x", n), D.vector("b", m)
+    D.definition(jacobian(A * x + b, x), title="(1)")
+    D.eq(A, "algebra")
+    D.result(A)
+    D.definition(jacobian(b * sqnorm(x), x), title="(2)")
+    D.eq(2 * b * x.T, "algebra")
+    D.result(2 * b * x.T)
+    assert check(D, cache=False).ok
+    for wrong in (2 * A, ):
+        bad = D.with_step(1, wrong)
+        v = check(bad, cache=False).verdicts[0]
+        assert v.label is Label.FAILED and v.counterexample is not None

@@ -35,7 +35,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from ..calculus import Entry, Lim
 from ..convolution import indexer, iprod, isum
 from ..errors import DeriveError, ProblemError, ShapeMismatch
-from ..gradient import grad
+from ..gradient import grad, jacobian
 from ..calculus import partial
 from ..mathobjects import E, Var, diag, hadamard, sqnorm, Diag, DiagPow
 from ..norms import Norm, fro, norm
@@ -737,8 +737,10 @@ class Reader:
         if isinstance(f, (_Const, _DOp)):
             raise Unparsed("a derivative of nothing")
         if is_matrix(f) and f.shape != (1, 1):
+            if f.shape[1] == 1 and isinstance(v, sp.MatrixSymbol) and v.shape[1] == 1:
+                return jacobian(f, v)  # ∂y/∂x of a vector map by a vector: the Jacobian
             raise IllFormed(f"the derivative of {f}, a {f.shape[0]}×{f.shape[1]} matrix: only derivatives "
-                            "and gradients of scalars are read")
+                            "and gradients of scalars and Jacobians of column vectors by column vectors are read")
         if isinstance(v, sp.MatrixSymbol):
             return grad(f, v)  # the gradient: shaped like v
         return partial(as_scalar(f), v)
