@@ -175,6 +175,14 @@ def context(derivation, report, prose=escape):
         parts.append({"title": escape(q.title), "lhs": q.lhs or "", "steps": own,
                       "box": _boxed(q, derivation.part_steps(q), own[0]["math"] if own else "")})
     crosschecks = [dict(_verdict(v, escape), name=escape(v.detail)) for v in report.extras]
+    first_with = {}  # a long evidence text, said once: later rows with the same text point back to it
+    for s in steps:
+        v = s["verdict"]
+        if v and len(v["short"]) > 60:
+            if v["short"] in first_with:
+                v["short"] = escape(f"the same evidence as step {first_with[v['short']]}")
+            else:
+                first_with[v["short"]] = s["number"]
     notes = {}  # one note per distinct argument and method, lettered in table order
     for v in [s["verdict"] for s in steps if s["verdict"]] + crosschecks:
         if v["how"]:

@@ -58,3 +58,15 @@ def test_evidence_reads_as_prose(name):
             if found:
                 bad.append(f"step {v.index} {field}: {getattr(v, field)!r} has {found}")
     assert not bad, "\n".join(bad)
+
+
+def test_a_long_evidence_text_is_said_once_in_the_table():
+    from derive import loader
+    from derive.checking import check
+    from derive.render import context
+    d = loader.load("translation_invariance")
+    steps = [s for s in context(d, check(d))["steps"] if s["verdict"]]
+    full = [s for s in steps if "at exact random points" in s["verdict"]["short"]]
+    assert len(full) == 1 and full[0]["number"] == 1
+    assert all(s["verdict"]["short"] in (full[0]["verdict"]["short"], "the same evidence as step 1", "proved")
+               for s in steps)
