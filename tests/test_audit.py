@@ -709,3 +709,19 @@ def test_jacobians_of_vector_maps_are_read():
     out = audit_chain(from_dict(spec, "t"), [(r"\frac{\partial}{\partial x} b \|x\|_2^2", None),
                                              (r"2 b x^\top", "="), (r"2 x b^\top", "=")])
     assert [s.kind for s in out] == ["start", "valid", "invalid"]
+
+
+def test_a_bound_claimed_attained_is_checked_at_its_witness(tmp_path):
+    doc = tmp_path / "att.md"
+    head = "---\ndims: [n]\nvectors: {u: n, v: n}\nattained:\n  \"2\": {v: \"%s\"}\n---\n"
+    body = "$$\n|u^\\top v| \\le \\|u\\|_2 \\|v\\|_2 \\tag{2}\n$$\n"
+    doc.write_text(head % "2 u" + body)
+    result = CliRunner().invoke(main, ["audit", str(doc), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "the witness attains equality" in result.output
+    doc.write_text(head % "u + v" + body)  # not parallel to u: equality fails there
+    result = CliRunner().invoke(main, ["audit", str(doc)])
+    assert result.exit_code == 1 and "the witness does not attain the bound" in result.output
+    doc.write_text(head.replace('"2"', '"7"') % "2 u" + body)  # no step tagged (7)
+    result = CliRunner().invoke(main, ["audit", str(doc)])
+    assert result.exit_code == 2 and "no step is tagged (7)" in result.output

@@ -65,9 +65,11 @@ def first_wrong(steps):
     return next((s.index for s in steps if not s.ok), None)
 
 
-def audit_chain(decl, written, lines=None, time_limit=None):
+def audit_chain(decl, written, lines=None, time_limit=None, tags=None):
     """Verdicts of a written chain: ``written`` is [(tex, relation)], the first relation None;
-    ``time_limit``: seconds per step (None: the engine's default)."""
+    ``time_limit``: seconds per step (None: the engine's default); ``tags``: each step's \\tag,
+    so that a bound the declarations claim attained (``attained: {tag: {x: value}}``) is checked
+    at that witness too."""
     from ..derivation import Derivation
     base = decl.derivation
     D = Derivation(base.name, base.title, base.source, base.statement)
@@ -120,6 +122,9 @@ def audit_chain(decl, written, lines=None, time_limit=None):
         if relation == "=" and isinstance(D.steps[-1].expr, Lim) and not _has_limit(expr):
             engine_relation, rule = "limit", LIMIT_RULE[0]  # lim_{n→∞} f(n) = L: the engine's limit step
         options = {"replace": dict(decl.substitutions)} if engine_relation == "substitute" else {}
+        tag = tags[index] if tags and index < len(tags) else None
+        if engine_relation == "<=" and tag is not None and str(tag) in decl.attained:
+            options["witness"] = decl.attained[str(tag)]  # the bound is claimed attained there
         try:
             D.step(expr, engine_relation, rule, **options)
         except ProblemError as exc:

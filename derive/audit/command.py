@@ -53,7 +53,11 @@ def audit_document(path, given=None, time_limit=None):
     found = chains(body, first_line=1 + skipped)
     if not found:
         raise BrokenInput(f"{path}: no displayed equations ($$…$$, \\[…\\], equation, align) to check")
-    return [(c, audit_chain(decl, c.written(), c.lines, time_limit)) for c in found]
+    tags = {str(t) for c in found for t in c.tags if t is not None}
+    missing = sorted(set(decl.attained) - tags)
+    if missing:
+        raise BrokenInput(f"{path}: attained: no step is tagged ({missing[0]}) (write \\tag{{{missing[0]}}} on it)")
+    return [(c, audit_chain(decl, c.written(), c.lines, time_limit, c.tags)) for c in found]
 
 
 def write_report(path, results, report):

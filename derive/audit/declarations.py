@@ -34,7 +34,7 @@ from .normalize import normalize
 from .parser import IllFormed, Reader, Unparsed
 
 KNOWN_KEYS = {"given", "dims", "scalars", "matrices", "vectors", "random", "define", "aliases",
-              "substitution", "const", "answer", "assume", "lhs", "indices", "bounded"}
+              "substitution", "const", "answer", "assume", "lhs", "indices", "bounded", "attained"}
 
 
 class BadDeclarations(DeriveError):
@@ -50,6 +50,7 @@ class Declarations:
     answer: object = None
     indices: dict = field(default_factory=dict)  # index letter -> (first, last)
     bounded: list = field(default_factory=list)  # quantities a limit may take as bounded (the author's assumption)
+    attained: dict = field(default_factory=dict)  # step tag -> {matrix: value}: where a bound is claimed attained
 
     @property
     def random(self):
@@ -231,6 +232,16 @@ def from_dict(spec, name="audit"):
     if not isinstance(bounded, list):
         raise BadDeclarations(f"'bounded' must be a list of quantities, got {type(bounded).__name__}")
     decl.bounded = [decl.parse(q, f"bounded quantity {q}") for q in bounded]
+    for tag, values in _mapping(spec, "attained").items():
+        if not isinstance(values, dict) or not values:
+            raise BadDeclarations(f"attained: step ({tag}) needs a mapping {{quantity: value}} where the bound is attained")
+        witness = {}
+        for name, value in values.items():
+            obj = decl.table.get(normalize(str(name)))
+            if not isinstance(obj, sp.MatrixSymbol):
+                raise BadDeclarations(f"attained: ({tag}) gives a value to {name}, which is not a declared vector or matrix")
+            witness[obj] = decl.parse(value, f"the value of {name} where ({tag}) is attained")
+        decl.attained[str(tag)] = witness
     return decl
 
 

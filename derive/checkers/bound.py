@@ -226,16 +226,30 @@ def _by_any_lemma(prev, step, ctx):
                        seed=ctx.seed, points=count, counterexample=cx)
     if undecided:
         return Verdict(step.index, "<=", Label.UNDECIDED, "exact evaluation at random instances", detail=undecided)
+    witnessed, wsizes = "", []
+    witness = step.options.get("witness")
+    if witness:
+        wlabel, wcx, wsizes = check_witness(ctx, prev.expr, step.expr, witness, step.index)
+        if wlabel is Label.FAILED:
+            return Verdict(step.index, "<=", Label.FAILED, "the witness was evaluated exactly",
+                           sizes=wsizes, counterexample=wcx)
+        witnessed = f"; the witness attains equality ({wlabel.value})"
+    found = []  # every lemma that gives the step; the strongest evidence is reported
     for lemma in bound_lemmas():
         applied = apply_lemma(ctx, lemma, prev.expr, step.expr, step.index)
-        if applied is None:
-            continue
-        label, sizes, points = applied
-        return Verdict(step.index, "<=", label,
-                       f"lemma {lemma.name} (found in the catalogue) applied in a nondecreasing context"
-                       + (" at general size" if label is Label.PROVED else f" ({label.value})")
-                       + f"; {count} exact random instances (seed {ctx.seed}) satisfy the bound",
-                       sizes=sizes, seed=ctx.seed if points else None, points=points)
+        if applied is not None:
+            found.append((applied[0].strength, len(found), lemma, applied))
+            if applied[0] is Label.PROVED:
+                break
+    if found:
+        _, _, lemma, (label, sizes, points) = min(found, key=lambda f: f[:2])
+        method = (f"lemma {lemma.name} (found in the catalogue) applied in a nondecreasing context"
+                  + (" at general size" if label is Label.PROVED else f" ({label.value})")
+                  + f"; {count} exact random instances (seed {ctx.seed}) satisfy the bound" + witnessed)
+        if witness and wlabel.strength > label.strength:  # the weaker of the lemma's and the witness's evidence
+            label, sizes = wlabel, wsizes
+        return Verdict(step.index, "<=", label, method, sizes=sizes or wsizes,
+                       seed=ctx.seed if points else None, points=points)
     return Verdict(step.index, "<=", Label.UNDECIDED, "no bound lemma", seed=ctx.seed, points=count,
                    detail=f"{count} exact random instances satisfy the bound, but no lemma of the catalogue "
                           "(" + ", ".join(x.name for x in bound_lemmas()) + ") turns the previous expression "
