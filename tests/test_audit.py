@@ -304,7 +304,7 @@ def test_sums_and_derivatives_in_written_chains(steps, kinds):
     (r"\sum_{i=1}^{n} w_i", "runs to n, but w has d"),
     (r"\sum_{i=1}^{n} \sum_{i=1}^{n} x_i", "bound twice"),
     (r"\frac{\partial}{\partial n} n^2", "not a declared variable"),
-    (r"\frac{\partial}{\partial w} X w", "only derivatives and gradients of scalars"),
+    (r"\frac{\partial}{\partial w} X", "Jacobians of column vectors"),  # of a vector map (X w) it is a Jacobian
     (r"\frac{\partial L}{\partial w}", "undeclared identifier L"),
     (r"x_i", "x_i"),  # fine alone: a claim for every i (checked below)
     (r"w_{12}", "w_12"),
