@@ -54,12 +54,13 @@ def _print_index(printer, expr):
 
 
 class Entry(sp.Expr):
-    """Entry (i, j) of a matrix, counted from 1 as on paper: x_{i,j} for X."""
+    """Entry (i, j) of a matrix expression, counted from 1 as on paper: x_{i,j} for X; of a column
+    vector, Entry(v, i) is v_i."""
 
     is_commutative = True
     is_real = True
 
-    def __new__(cls, matrix, i, j):
+    def __new__(cls, matrix, i, j=1):
         if not getattr(matrix, "is_Matrix", False):
             raise ShapeMismatch(f"an entry needs a matrix, got {matrix}")
         return super().__new__(cls, matrix, sp.sympify(i), sp.sympify(j))
@@ -83,7 +84,9 @@ class Entry(sp.Expr):
     def _derive_latex(self, printer):
         name = getattr(self.matrix, "name", None)
         base = printer._deal_with_super_sub(name.lower()) if name else printer._bracket(self.matrix)
-        return base + "_{" + ",\\,".join(_print_index(printer, a) for a in self.args[1:]) + "}"
+        # an entry of a column vector shows its one index: v_i
+        indices = self.args[1:2] if self.matrix.shape[1] == 1 and self.args[2] == 1 else self.args[1:]
+        return base + "_{" + ",\\,".join(_print_index(printer, a) for a in indices) + "}"
 
 
 def indexer(matrix):

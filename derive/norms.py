@@ -12,7 +12,7 @@ import random
 
 from .lazy import numpy as np
 import sympy as sp
-from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.polys.fields import sfield
 
 from .errors import ShapeMismatch, Unsupported
@@ -288,21 +288,11 @@ class SignTransposed(sp.Transpose):
 
 
 # -- entries with a symbolic index -----------------------------------------------------
-class Entry(MatrixElement):
-    """v_i: entry i of a column vector, counted from 1 as on paper (stored 0-based, as sympy's
-    MatrixElement is), printed with its index only."""
-
-    @property
-    def number(self):
-        return self.i + 1
-
-    def _derive_latex(self, printer):
-        return printer._print(self.parent) + "_{" + printer._print(self.number) + "}"
-
-
 def entry(v, i):
-    """v_i, i counted from 1 (as for_every, indexed and isum count)."""
-    return Entry(v, sp.sympify(i) - 1, 0)
+    """v_i, i counted from 1 (as for_every, indexed and isum count): the entry of any column
+    vector expression (derive.convolution.Entry, the one entry-of-an-expression object)."""
+    from .convolution import Entry
+    return Entry(v, i, 1)
 
 
 class EachIndex(sp.Expr):
@@ -313,8 +303,9 @@ class EachIndex(sp.Expr):
 
     def _derive_ground(self, grounder):
         expr, index = self.args
-        parents = {n.parent for n in sp.preorder_traversal(expr)
-                   if isinstance(n, MatrixElement) and index in sp.sympify(n.i).free_symbols}
+        from .convolution import Entry
+        parents = {n.matrix for n in sp.preorder_traversal(expr)
+                   if isinstance(n, Entry) and index in sp.sympify(n.args[1]).free_symbols}
         if len(parents) != 1:
             raise Unsupported(f"index {index} must index exactly one vector")
         count = grounder.dim(parents.pop().shape[0])
