@@ -180,11 +180,10 @@ def apply_lemma(ctx, lemma, prev, step, salt):
 
 @checker("<=")
 def check_bound(prev, step, ctx):
-    """The step's verdict; with rule ``bound-by-a-lemma`` every bound lemma of the catalogue is
-    tried after the instances, and the first that gives the step is named in the verdict."""
-    if step.rule == ANY_LEMMA:
-        return _by_any_lemma(prev, step, ctx)
-    lemma = bounds_of(step.rule)
+    """The step's verdict; the cited lemma, or with rule ``bound-by-a-lemma`` every bound lemma of
+    the catalogue (the one with the strongest evidence is named in the verdict)."""
+    search = step.rule == ANY_LEMMA
+    lemmas = bound_lemmas() if search else [x for x in [bounds_of(step.rule)] if x is not None]
     # instances first: a point where the bound fails refutes it, whatever lemma is cited
     count, cx, undecided = check_instances(ctx, prev.expr, step.expr, step.index)
     if cx is not None:
@@ -192,7 +191,7 @@ def check_bound(prev, step, ctx):
                        seed=ctx.seed, points=count, counterexample=cx)
     if undecided:
         return Verdict(step.index, "<=", Label.UNDECIDED, "exact evaluation at random instances", detail=undecided)
-    if lemma is None:
+    if not lemmas:
         return Verdict(step.index, "<=", Label.UNDECIDED, "no bound lemma", seed=ctx.seed, points=count,
                        detail=f"{count} exact random instances satisfy the bound, but rule {step.rule!r} is not a "
                               "bound lemma of derive.lemmas: nothing shows it holds everywhere")
@@ -206,51 +205,25 @@ def check_bound(prev, step, ctx):
                            sizes=wsizes, counterexample=wcx)
         worst, sizes = wlabel, wsizes
         parts.append(f"the witness attains equality ({wlabel.value})")
-    applied = apply_lemma(ctx, lemma, prev.expr, step.expr, step.index)
-    if applied is None:
-        return Verdict(step.index, "<=", Label.UNDECIDED, "; ".join(parts),
-                       detail=f"lemma {lemma.name!r} does not turn the previous expression into this one")
-    label, lsizes, points = applied
-    if label.strength > worst.strength:
-        worst = label
-    parts.insert(0, f"lemma {lemma.name} applied in a nondecreasing context"
-                    + (" at general size" if label is Label.PROVED else f" ({label.value})"))
-    return Verdict(step.index, "<=", worst, "; ".join(parts), sizes=sizes or lsizes,
-                   seed=ctx.seed if points else None, points=points)
-
-
-def _by_any_lemma(prev, step, ctx):
-    count, cx, undecided = check_instances(ctx, prev.expr, step.expr, step.index)
-    if cx is not None:
-        return Verdict(step.index, "<=", Label.FAILED, f"exact evaluation at {count} random instance(s)",
-                       seed=ctx.seed, points=count, counterexample=cx)
-    if undecided:
-        return Verdict(step.index, "<=", Label.UNDECIDED, "exact evaluation at random instances", detail=undecided)
-    witnessed, wsizes = "", []
-    witness = step.options.get("witness")
-    if witness:
-        wlabel, wcx, wsizes = check_witness(ctx, prev.expr, step.expr, witness, step.index)
-        if wlabel is Label.FAILED:
-            return Verdict(step.index, "<=", Label.FAILED, "the witness was evaluated exactly",
-                           sizes=wsizes, counterexample=wcx)
-        witnessed = f"; the witness attains equality ({wlabel.value})"
-    found = []  # every lemma that gives the step; the strongest evidence is reported
-    for lemma in bound_lemmas():
+    found = []  # (strength, order, lemma, (label, sizes, points)) of each lemma that gives the step
+    for lemma in lemmas:
         applied = apply_lemma(ctx, lemma, prev.expr, step.expr, step.index)
         if applied is not None:
             found.append((applied[0].strength, len(found), lemma, applied))
             if applied[0] is Label.PROVED:
                 break
-    if found:
-        _, _, lemma, (label, sizes, points) = min(found, key=lambda f: f[:2])
-        method = (f"lemma {lemma.name} (found in the catalogue) applied in a nondecreasing context"
-                  + (" at general size" if label is Label.PROVED else f" ({label.value})")
-                  + f"; {count} exact random instances (seed {ctx.seed}) satisfy the bound" + witnessed)
-        if witness and wlabel.strength > label.strength:  # the weaker of the lemma's and the witness's evidence
-            label, sizes = wlabel, wsizes
-        return Verdict(step.index, "<=", label, method, sizes=sizes or wsizes,
-                       seed=ctx.seed if points else None, points=points)
-    return Verdict(step.index, "<=", Label.UNDECIDED, "no bound lemma", seed=ctx.seed, points=count,
-                   detail=f"{count} exact random instances satisfy the bound, but no lemma of the catalogue "
-                          "(" + ", ".join(x.name for x in bound_lemmas()) + ") turns the previous expression "
-                          "into this one: nothing shows it holds everywhere")
+    if not found:
+        detail = (f"lemma {lemmas[0].name!r} does not turn the previous expression into this one" if not search else
+                  f"{count} exact random instances satisfy the bound, but no lemma of the catalogue ("
+                  + ", ".join(x.name for x in lemmas) + ") turns the previous expression into this one: "
+                  "nothing shows it holds everywhere")
+        return Verdict(step.index, "<=", Label.UNDECIDED, "; ".join(parts) if not search else "no bound lemma",
+                       seed=ctx.seed if search else None, points=count if search else 0, detail=detail)
+    _, _, lemma, (label, lsizes, points) = min(found, key=lambda f: f[:2])
+    parts.insert(0, f"lemma {lemma.name}" + (" (found in the catalogue)" if search else "")
+                 + " applied in a nondecreasing context"
+                 + (" at general size" if label is Label.PROVED else f" ({label.value})"))
+    if label.strength > worst.strength:  # the weaker of the lemma's and the witness's evidence
+        worst = label
+    return Verdict(step.index, "<=", worst, "; ".join(parts), sizes=sizes or lsizes,
+                   seed=ctx.seed if points else None, points=points)
