@@ -725,3 +725,13 @@ def test_a_bound_claimed_attained_is_checked_at_its_witness(tmp_path):
     doc.write_text(head.replace('"2"', '"7"') % "2 u" + body)  # no step tagged (7)
     result = CliRunner().invoke(main, ["audit", str(doc)])
     assert result.exit_code == 2 and "no step is tagged (7)" in result.output
+
+
+def test_the_terminal_shows_what_a_valid_step_assumes(tmp_path):
+    doc = tmp_path / "lim.md"
+    doc.write_text("---\ndims: [n]\nvectors: {g: n}\nscalars: {a: real}\nindices: {j: n}\n"
+                   "bounded: [\"\\\\sum_{j=1}^{n} g_j\"]\n---\n"
+                   "$$\n\\lim_{n \\to \\infty} \\left(a + \\frac{1}{n} \\sum_{j=1}^{n} g_j\\right) = a\n$$\n")
+    result = CliRunner().invoke(main, ["audit", str(doc)])
+    assert result.exit_code == 0, result.output
+    assert "assuming" in result.output and "bounded" in result.output

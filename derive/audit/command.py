@@ -111,6 +111,8 @@ def run(path, given=None, as_json=False, time_limit=None, report=None):
                 click.echo(f"  {MARKS[s.kind]} {where:>9} {s.relation or '':>3} {kind}  {s.tex[:60]}")
                 if not s.ok and s.message:
                     click.echo(f"      {s.message[:400]}")
+                elif s.ok and s.verdict is not None and s.verdict.assumptions:  # what the verdict takes from the author
+                    click.echo(f"      assuming {', '.join(s.verdict.assumptions)[:400]}")
             wrong = first_wrong(steps)
             if wrong is not None:
                 bad = steps[wrong]
