@@ -66,6 +66,12 @@ def citations_text(derivation, citations):
     return "; ".join(out)
 
 
+def _evidence_sizes(sizes, sampled):
+    """The sizes a verdict has evidence at (grounded, then sampled), as a hashable value."""
+    key = lambda group: tuple(tuple(sorted((str(k), v) for k, v in s.items())) for s in group)  # noqa: E731
+    return key(sizes), key(sampled)
+
+
 def _direct(plain, prev, step, ctx, why):
     """The step checked on its own by ``plain``, with ``why`` the citation was not used."""
     verdict = plain(prev, step, ctx)
@@ -105,6 +111,12 @@ def check_cited(prev, step, ctx, plain):
         target = written_out(step.expr, d)
     except (ValueError, TypeError, RecursionError):
         return _direct(plain, prev, step, ctx, "a definition could not be written out, so the step was checked on its own")
+    # the step holds wherever every cited step holds: inherited only when the cited steps that are
+    # not proved were checked at the same sizes (otherwise the evidence would not combine at a size)
+    sized = {_evidence_sizes(v.sizes, v.sampled) for v in verdicts if v.label is not Label.PROVED}
+    if len(sized) > 1:
+        return _direct(plain, prev, step, ctx, "the cited steps were checked at different sizes, so the step "
+                                               "was checked on its own")
     weakest = max(verdicts, key=lambda v: v.label.strength)
     method = (f"the result of {citations_text(d, step.options['using'])}, put in place of its left side "
               "in the previous step")
@@ -113,7 +125,8 @@ def check_cited(prev, step, ctx, plain):
         method += ", gives this step exactly"
     else:
         cmp = compare(ctx, current, target, salt=step.index)
-        if not cmp.label.verified:
+        if not cmp.label.verified or (cmp.label is not Label.PROVED and sized
+                                      and {_evidence_sizes(cmp[2], cmp.sampled)} != sized):
             return _direct(plain, prev, step, ctx, "")
         label = max((weakest.label, cmp.label), key=lambda lab: lab.strength)
         method += ", equals this step (" + cmp.label.value + ")"

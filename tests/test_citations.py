@@ -1,6 +1,8 @@
 """Citing an earlier part's result (``using=part.where({...})``): the step gets the cited steps'
 label only when the cited steps verified and the citation, applied by the engine, gives the step;
 a wrong step is still rejected with a counterexample of its own; bad citations are refused."""
+import dataclasses
+
 import pytest
 
 from conftest import assert_rejected, load
@@ -113,3 +115,30 @@ def test_a_citing_step_is_never_reused_from_the_cache():
     wrong, _, _ = two_parts(wrong_lemma=True)
     report = check(wrong, cache=store)
     assert report.verdicts[0].label is Label.FAILED and "checked on its own" in report.verdicts[1].detail
+
+
+def test_cited_steps_checked_at_different_sizes_are_not_combined():
+    """The step holds wherever every cited step holds: with evidence at different sizes there is
+    no size where all of it applies, so the step is checked on its own."""
+    from derive.checking import check_step
+    from derive.comparison import Context
+    D = Derivation("cite", "Citing two parts", "test", "s")
+    n, m, a, b = D.dims("n m a b")
+    A, B, F = D.matrix("A", n, m), D.matrix("B", n, m), D.matrix("F", m, n)
+    lemmas = []
+    for X in (A, B):
+        D.definition(relu(roll(X, a, b)), title=f"({len(lemmas) + 1}) t")
+        D.eq(roll(relu(X), a, b), "entrywise-commutes-with-shift")
+        lemmas.append(D.result(roll(relu(X), a, b)))
+    D.definition(F * relu(roll(A, a, b)) + F * relu(roll(B, a, b)), title="(3) u")
+    D.eq(F * roll(relu(A), a, b) + F * roll(relu(B), a, b), "entrywise-commutes-with-shift", using=lemmas)
+    D.result(F * roll(relu(A), a, b) + F * roll(relu(B), a, b))
+    ctx = Context(D)
+    together = check_step(D.steps[4], D.steps[5], ctx)
+    assert together.label is Label.EXACT and "the result of (1); (2)" in together.method
+    ctx = Context(D)
+    first = check_step(D.steps[0], D.steps[1], ctx)
+    ctx.verdicts[1] = first
+    ctx.verdicts[3] = dataclasses.replace(first, sizes=first.sizes[:1])  # as if (2) were checked at fewer sizes
+    alone = check_step(D.steps[4], D.steps[5], ctx)
+    assert alone.ok and "different sizes" in alone.detail and "the result of" not in alone.method
