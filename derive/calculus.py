@@ -15,7 +15,7 @@ from .derivation import Declared
 from .domains import domain
 from .errors import ProblemError, Unsupported
 from .grounding import memo_ground
-from .printing import DerivePrinter
+from .printing import DerivePrinter, constant_last
 
 
 def indices(names):
@@ -55,8 +55,7 @@ class IndexPrinter(DerivePrinter):
 
     def _print_Add(self, expr, order=None):
         terms = self._as_ordered_terms(expr, order=order)
-        positive = [t for t in terms if not t.could_extract_minus_sign()]
-        number_last = len(positive) > 1 and any(t.is_Number for t in positive)  # n - k + 1, as DerivePrinter
+        number_last = constant_last(terms)  # n - k + 1, as DerivePrinter
         terms = sorted(terms, key=lambda t: (bool(number_last and t.is_Number), t.could_extract_minus_sign(),
                                              isinstance(t, Entry) + 2 * isinstance(t, sp.Symbol)))
         tex = ""

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from .cache import KeyInputs, Uncacheable, active_cache, crosscheck_key, step_key
 from .checkers import CHECKERS
+from .citations import cited_steps
 from .comparison import Context
 from .errors import ProblemError, Unsupported
 from .verdicts import Label, Report, Verdict
@@ -68,8 +69,7 @@ def _cited_verdicts(step, ctx, timeout):
     """Check the steps of the parts ``step`` cites (``using=``) that ctx has no verdict of yet,
     each within its own time limit (before this step's limit is set: limits do not nest)."""
     for citation in step.options.get("using", ()):
-        for cited in ctx.derivation.part_steps(next(q for q in ctx.derivation.parts
-                                                    if q.start == citation.start))[1:]:
+        for cited in cited_steps(ctx.derivation, citation)[1]:
             if cited.index not in ctx.verdicts:
                 ctx.verdicts[cited.index] = check_step(ctx.derivation.steps[cited.index - 1], cited, ctx, timeout)
 

@@ -17,22 +17,9 @@ from .comparison import compare
 from .printing import latex
 from .verdicts import Label, Verdict
 
-_EXPANSION_ROUNDS = 16
-
-
-def written_out(expr, derivation):
-    """``expr`` with every named definition replaced by its formula, repeatedly."""
-    defs = derivation.definitions
-    for _ in range(_EXPANSION_ROUNDS):
-        new = expr.xreplace(defs)
-        if new == expr:
-            return expr
-        expr = new
-    raise ValueError("definitions nest too deeply to write out")
-
-
 def cited_steps(derivation, citation):
-    part = next(q for q in derivation.parts if q.start == citation.start)
+    """The cited part and its steps after the definition."""
+    part = derivation.part_at(citation.start)
     return part, derivation.part_steps(part)[1:]
 
 
@@ -92,15 +79,15 @@ def check_cited(prev, step, ctx, plain):
     if not all(v is not None and v.ok for v in verdicts):
         return _direct(plain, prev, step, ctx, "a cited part is not verified, so the step was checked on its own")
     try:
-        current = written_out(prev.expr, d)
+        current = d.written_out(prev.expr)
         for citation, part in names:
             mapping = dict(citation.instance)
             # written out before the replacement (a named map may be built from a replaced quantity)
             # and after it (a value may be a named map)
-            left = written_out(written_out(d.steps[part.start].expr, d).xreplace(mapping), d)
+            left = d.written_out(d.written_out(d.steps[part.start].expr).xreplace(mapping))
             # what the cited chain shows is its first expression = its last step (a declared result
             # the chain does not reach is a chain finding, and never cited)
-            right = written_out(written_out(d.part_steps(part)[-1].expr, d).xreplace(mapping), d)
+            right = d.written_out(d.written_out(d.part_steps(part)[-1].expr).xreplace(mapping))
             if current.has(left):
                 current = current.xreplace({left: right})
             elif current.has(right):
@@ -108,8 +95,8 @@ def check_cited(prev, step, ctx, plain):
             else:
                 return _direct(plain, prev, step, ctx, f"neither side of {part_name(d, part)} occurs in the previous step, "
                                                 "so the step was checked on its own")
-        target = written_out(step.expr, d)
-    except (ValueError, TypeError, RecursionError):
+        target = d.written_out(step.expr)
+    except (ValueError, TypeError, RecursionError):  # a definition that cannot be put in place
         return _direct(plain, prev, step, ctx, "a definition could not be written out, so the step was checked on its own")
     # the step holds wherever every cited step holds: inherited only when the cited steps that are
     # not proved were checked at the same sizes (otherwise the evidence would not combine at a size)

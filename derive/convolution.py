@@ -12,6 +12,7 @@ from .lazy import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from .calculus import over
 from .comparison import Context
 from .errors import ShapeMismatch, Unsupported
 from .grounding import Grounder, memo_ground
@@ -208,7 +209,6 @@ def per_entry(rows_limit, cols_limit):
     """A wrapper marking a scalar formula in h, l as holding for every entry (h, l): the same
     claim as ``over((h, rows), (l, cols))`` (derive.calculus), written with sum-style limits
     (h, 1, rows), (l, 1, cols)."""
-    from .calculus import over
     ranges = []
     for lim in (rows_limit, cols_limit):
         lim = tuple(lim)
@@ -259,11 +259,6 @@ class _Correlation(MatrixExpr):
     def _bare_latex(self, printer):
         A, K = self.args
         return printer._print(A) + " " + self.symbol + " " + printer._print(K)
-
-
-def _argument_latex(printer, A):
-    """The argument of roll(.) or GAP(.): a correlation inside their brackets needs no second pair."""
-    return inside_brackets(printer, A)
 
 
 class CrossCorr(_Correlation):
@@ -391,7 +386,7 @@ class Roll(MatrixExpr):
     def _derive_latex(self, printer):
         A, a, b = self.args
         return (r"\operatorname{roll}_{" + _print_index(printer, a) + "," + _print_index(printer, b) + r"}\left("
-                + _argument_latex(printer, A) + r"\right)")
+                + inside_brackets(printer, A) + r"\right)")
 
 
 def roll(A, a, b):
@@ -421,7 +416,7 @@ class GlobalAverage(sp.Expr):
         return sp.Mul(sp.Rational(1, m.rows * m.cols), total, evaluate=False)
 
     def _derive_latex(self, printer):
-        return r"\operatorname{GAP}\left(" + _argument_latex(printer, self.args[0]) + r"\right)"
+        return r"\operatorname{GAP}\left(" + inside_brackets(printer, self.args[0]) + r"\right)"
 
 
 def global_average(M):

@@ -233,7 +233,7 @@ class Derivation:
             if not isinstance(cite, Citation):
                 raise ProblemError(f"using= takes parts (the value of result(...)) or part.where(...), "
                                    f"not {type(item).__name__}")
-            part = next((q for q in self.parts if q.start == cite.start), None)
+            part = self.part_at(cite.start)
             if part is None or part.result is None or part is self.parts[-1]:
                 raise ProblemError("using= cites an earlier part whose result is declared")
             if any(s.relation not in ("=", "definition") for s in self.part_steps(part)):
@@ -279,6 +279,19 @@ class Derivation:
     @property
     def result_expr(self):
         return self.parts[-1].result if self.parts else None
+
+    def part_at(self, start):
+        """The part whose chain starts at step ``start``, or None."""
+        return next((q for q in self.parts if q.start == start), None)
+
+    def written_out(self, expr, rounds=16):
+        """``expr`` with every named definition (D.define) replaced by its formula, nested ones too."""
+        defs = self.definitions
+        for _ in range(rounds):
+            if not any(expr.has(name) for name in defs):
+                break
+            expr = expr.xreplace(defs)
+        return expr
 
     def part_steps(self, part):
         later = [q.start for q in self.parts if q.start > part.start]

@@ -9,16 +9,14 @@ entries of X as free symbols and differentiated exactly (sympy.diff): the deriva
 declared map, never a formula the author supplied.  Scalar partials ∂f/∂v are
 ``derive.calculus.partial``.
 """
-import weakref
-
 import sympy as sp
 from sympy.core.symbol import Str
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .errors import ProblemError, ShapeMismatch, Unsupported
+from .grounding import memo_ground
 
 _NONE = sp.Tuple()  # an absent upstream gradient or point
-_MEMO = weakref.WeakKeyDictionary()  # grounder -> {gradient: its grounded matrix}
 
 
 def _is_matrix(expr):
@@ -76,13 +74,8 @@ class Gradient(MatrixExpr):
     def shape(self):
         return self.wrt.shape
 
+    @memo_ground
     def _derive_ground(self, g):
-        memo = _MEMO.setdefault(g, {})
-        if self not in memo:
-            memo[self] = self._ground(g)
-        return memo[self]
-
-    def _ground(self, g):
         X = g.ground(self.wrt)
         if not all(isinstance(s, sp.Symbol) for s in X):
             raise Unsupported(f"{self.wrt} is constrained: its entries are not free variables")
@@ -130,18 +123,16 @@ class Jacobian(MatrixExpr):
     def shape(self):
         return (self.output.shape[0], self.wrt.shape[0])
 
+    @memo_ground
     def _derive_ground(self, g):
-        memo = _MEMO.setdefault(g, {})
-        if self not in memo:
-            x = g.ground(self.wrt)
-            if not all(isinstance(s, sp.Symbol) for s in x):
-                raise Unsupported(f"{self.wrt} is constrained: its entries are not free variables")
-            memo[self] = sp.ImmutableMatrix(sp.Matrix(g.ground(self.output)).jacobian(list(x)))
-        return memo[self]
+        x = g.ground(self.wrt)
+        if not all(isinstance(s, sp.Symbol) for s in x):
+            raise Unsupported(f"{self.wrt} is constrained: its entries are not free variables")
+        return sp.ImmutableMatrix(sp.Matrix(g.ground(self.output)).jacobian(list(x)))
 
     def _derive_latex(self, printer):
-        return (r"\frac{\partial " + printer._bracket(self.output) if self.output.is_MatAdd else
-                r"\frac{\partial " + printer._print(self.output)) + r"}{\partial " + printer._print(self.wrt) + "}"
+        out = printer._bracket(self.output) if self.output.is_MatAdd else printer._print(self.output)
+        return r"\frac{\partial " + out + r"}{\partial " + printer._print(self.wrt) + "}"
 
 
 def jacobian(y, x):

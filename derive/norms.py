@@ -15,6 +15,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.polys.fields import sfield
 
+from .convolution import Entry
 from .errors import ShapeMismatch, Unsupported
 
 
@@ -291,7 +292,6 @@ class SignTransposed(sp.Transpose):
 def entry(v, i):
     """v_i, i counted from 1 (as for_every, indexed and isum count): the entry of any column
     vector expression (derive.convolution.Entry, the one entry-of-an-expression object)."""
-    from .convolution import Entry
     return Entry(v, i, 1)
 
 
@@ -303,7 +303,6 @@ class EachIndex(sp.Expr):
 
     def _derive_ground(self, grounder):
         expr, index = self.args
-        from .convolution import Entry
         parents = {n.matrix for n in sp.preorder_traversal(expr)
                    if isinstance(n, Entry) and index in sp.sympify(n.args[1]).free_symbols}
         if len(parents) != 1:

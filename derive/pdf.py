@@ -99,11 +99,13 @@ def _seed(build, store, stem):
         files = json.loads(source.read_text(encoding="utf-8")) if source and source.is_file() else None
         if not isinstance(files, dict):
             return False
+        written = False
         for name, text in files.items():
             if isinstance(name, str) and isinstance(text, str) and Path(name).name == name \
                     and name.startswith(stem + ".") and Path(name).suffix not in _NOT_STATE:
                 (build / name).write_text(text, encoding="utf-8")
-        return True
+                written = True
+        return written
     except (OSError, ValueError):
         return False
 

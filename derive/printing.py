@@ -75,8 +75,7 @@ class DerivePrinter(LatexPrinter):
         if family:
             return family
         ordered = sorted(terms, key=lambda t: bool(t.could_extract_minus_sign()))
-        positive = [t for t in ordered if not t.could_extract_minus_sign()]
-        if len(positive) > 1 and any(t.is_Number for t in positive):  # n - k + 1, not n + 1 - k
+        if constant_last(ordered):  # n - k + 1, not n + 1 - k
             return [t for t in ordered if not t.is_Number] + [t for t in ordered if t.is_Number]
         return ordered
 
@@ -174,6 +173,13 @@ def _term_order(term):
     factors = _matrix_factors(term)
     coeff = term.as_coeff_mmul()[0] if isinstance(term, sp.MatMul) else sp.S.One
     return (factors, bool(coeff.could_extract_minus_sign()), coeff not in (1, -1))
+
+
+def constant_last(terms):
+    """Whether a sum's constant goes last, as on paper: n - k + 1, but 1 - p (the constant is the
+    only positive term)."""
+    positive = [t for t in terms if not t.could_extract_minus_sign()]
+    return len(positive) > 1 and any(t.is_Number for t in positive)
 
 
 def inside_brackets(printer, expr):

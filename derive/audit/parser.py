@@ -429,7 +429,6 @@ class Reader:
     def _r_norm(self, _a, arg, _b, sub):
         """\\|v\\|, \\|v\\|_2: the Euclidean norm, \\|A\\|_2 the spectral norm (derive.norm); \\|A\\|_F the
         Frobenius norm (derive.fro).  A square is a power of the norm (_r_power: \\|v\\|_2^2 is sqnorm(v))."""
-        sub, _ = sub
         if not is_matrix(arg):
             raise IllFormed(f"the norm of {arg}, which is a scalar: write |{arg}| for its absolute value")
         if sub == "F":
@@ -448,15 +447,14 @@ class Reader:
             return norm(arg)
         return sp.Abs(arg)
 
-    def _r_normsub(self, *parts):
-        found = dict(parts)
-        return found.get("sub"), None
+    def _r_normsub(self, *sub):
+        return sub[0] if sub else None  # 2, 1, ... or "F"
 
     def _r_nsub(self, n):
-        return ("sub", int(str(n)))
+        return int(str(n))
 
     def _r_nsub_frob(self, _f):
-        return ("sub", "F")
+        return "F"
 
     def _r_esub(self, *names):
         return tuple(self.table[str(n)] for n in names)

@@ -29,15 +29,6 @@ DIGITS = 60
 TINY = sp.Float("1e-45")
 
 
-def expand_definitions(expr, definitions):
-    """The expression with every defined name replaced by its formula."""
-    for _ in range(10):
-        if not any(expr.has(name) for name in definitions):
-            return expr
-        expr = expr.xreplace(definitions)
-    return expr
-
-
 def sign_of(value):
     """-1, 0 or 1 for an exact real number (algebraic, with exact spectral norms), or None."""
     if value == 0:
@@ -93,8 +84,7 @@ def _sizes(ctx, *exprs):
 def check_instances(ctx, prev, step, salt):
     """(number of points, counterexample or None, undecided reason or None)."""
     rng = ctx.rng(salt)
-    defs = ctx.derivation.definitions
-    shown = [expand_definitions(prev, defs), expand_definitions(step, defs)]
+    shown = [ctx.derivation.written_out(prev), ctx.derivation.written_out(step)]
     count = 0
     for size in _sizes(ctx, prev, step):
         g = ctx.grounder(size)
@@ -115,8 +105,7 @@ def check_instances(ctx, prev, step, salt):
 
 def check_witness(ctx, prev, step, witness, salt):
     """(label, counterexample, sizes) for the claim that the witness attains the bound."""
-    defs = ctx.derivation.definitions
-    prev, step = expand_definitions(prev, defs), expand_definitions(step, defs)
+    prev, step = ctx.derivation.written_out(prev), ctx.derivation.written_out(step)
     sizes = _sizes(ctx, prev, step, *[v for v in witness.values() if not callable(v)])
     worst = Label.EXACT if sizes != [{}] else Label.PROVED
     for size in sizes:

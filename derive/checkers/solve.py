@@ -23,7 +23,7 @@ from ..printing import latex
 from ..rules import register_rule
 from ..verdicts import Counterexample, Label, Verdict
 from . import checker
-from .bound import expand_definitions, sample_value
+from .bound import sample_value
 
 register_rule("solve-for", "solve the condition for the unknown in its declared domain", ("solve",))
 
@@ -206,7 +206,7 @@ def check_solve(prev, step, ctx):
     if cond.rel_op not in ("==", "<=", "<", ">=", ">"):
         raise Unsupported(f"solving a {cond.rel_op} condition")
     u, v = claim.lhs, claim.rhs
-    cond = expand_definitions(cond, ctx.derivation.definitions)
+    cond = ctx.derivation.written_out(cond)
     if isinstance(u, sp.MatrixSymbol):
         return _solve_for_matrix(step, ctx, cond, claim, u, v)
     if not cond.has(u) or v.has(u):
